@@ -1,0 +1,1 @@
+Console.Error.WriteLine("usage: tether-load (not yet)"); return 2;

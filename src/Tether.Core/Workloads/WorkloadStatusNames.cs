@@ -1,0 +1,57 @@
+namespace Tether.Workloads;
+
+/// <summary>The wire names of <see cref="WorkloadStatus"/> and <see cref="WorkloadHealth"/>, and the health mapping.</summary>
+public static class WorkloadStatusNames
+{
+    /// <summary>The lower-case snake name used everywhere outside the code.</summary>
+    public static string ToWire(this WorkloadStatus status) => status switch
+    {
+        WorkloadStatus.Starting => "starting",
+        WorkloadStatus.Authenticating => "authenticating",
+        WorkloadStatus.Running => "running",
+        WorkloadStatus.AuthRetrying => "auth_retrying",
+        WorkloadStatus.Unauthenticated => "unauthenticated",
+        WorkloadStatus.Stopping => "stopping",
+        WorkloadStatus.Stopped => "stopped",
+        WorkloadStatus.Removing => "removing",
+        WorkloadStatus.Error => "error",
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
+    };
+
+    /// <summary>Parses a wire name; <see langword="false"/> for anything else.</summary>
+    public static bool TryParse(string? value, out WorkloadStatus status)
+    {
+        foreach (var candidate in Enum.GetValues<WorkloadStatus>())
+        {
+            if (string.Equals(candidate.ToWire(), value, StringComparison.Ordinal))
+            {
+                status = candidate;
+                return true;
+            }
+        }
+
+        status = default;
+        return false;
+    }
+
+    /// <summary>The health an aggregator sees.</summary>
+    public static WorkloadHealth ToHealth(this WorkloadStatus status) => status switch
+    {
+        WorkloadStatus.Running => WorkloadHealth.Healthy,
+        WorkloadStatus.AuthRetrying => WorkloadHealth.Degraded,
+        WorkloadStatus.Unauthenticated => WorkloadHealth.Unauthenticated,
+        WorkloadStatus.Starting or WorkloadStatus.Authenticating => WorkloadHealth.Unknown,
+        _ => WorkloadHealth.Unhealthy,
+    };
+
+    /// <summary>The lower-case wire name of a health.</summary>
+    public static string ToWire(this WorkloadHealth health) => health switch
+    {
+        WorkloadHealth.Healthy => "healthy",
+        WorkloadHealth.Degraded => "degraded",
+        WorkloadHealth.Unauthenticated => "unauthenticated",
+        WorkloadHealth.Unknown => "unknown",
+        WorkloadHealth.Unhealthy => "unhealthy",
+        _ => throw new ArgumentOutOfRangeException(nameof(health), health, null),
+    };
+}
