@@ -1,1 +1,3 @@
-return 0;
+using Tether.Cli;
+
+return await TetherCommandLine.RunAsync(args);

@@ -1,0 +1,42 @@
+using System.CommandLine;
+using Tether.Hosting;
+
+namespace Tether.Cli;
+
+/// <summary><c>tether serve [--stop]</c>: the host in the foreground, or end a running one.</summary>
+internal static class ServeCommand
+{
+    public static Command Create()
+    {
+        var stop = new Option<bool>("--stop") { Description = "End the running host (its workloads come back at its next start)." };
+        var background = new Option<bool>("--background") { Hidden = true, Description = "Started by the CLI: log to files only." };
+        var command = new Command("serve", "Run the host (every workload and the REST API) in the foreground.") { stop, background };
+        command.SetAction(async (parse, ct) =>
+        {
+            if (parse.GetValue(stop))
+            {
+                using var client = await HostClient.ConnectAsync(startIfNeeded: false, ct);
+                if (client is null)
+                {
+                    Console.Out.WriteLine("No Tether host is running.");
+                    return ExitCodes.Ok;
+                }
+
+                await client.ShutdownAsync(ct);
+                Console.Out.WriteLine("The Tether host is stopping.");
+                return ExitCodes.Ok;
+            }
+
+            var quiet = parse.GetValue(background);
+            await using var host = await TetherHost.StartAsync(new TetherHostOptions { LogToConsole = !quiet }, ct);
+            if (!quiet)
+            {
+                Console.Out.WriteLine($"Tether host listening on {host.ApiUrl} (REST API, OpenAPI at {host.ApiUrl}openapi/v1.json). Ctrl-C to stop.");
+            }
+
+            await host.WaitForShutdownAsync(ct);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}

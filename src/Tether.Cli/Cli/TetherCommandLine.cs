@@ -1,0 +1,56 @@
+using System.CommandLine;
+
+namespace Tether.Cli;
+
+/// <summary>The <c>tether</c> command line: parses, runs one command, maps expected failures to exit codes.</summary>
+internal static class TetherCommandLine
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var root = Build();
+        var parseResult = root.Parse(args);
+        if (parseResult.Errors.Count > 0)
+        {
+            foreach (var error in parseResult.Errors)
+            {
+                await Console.Error.WriteLineAsync($"tether: {error.Message}");
+            }
+
+            await Console.Error.WriteLineAsync("Run 'tether --help' for usage.");
+            return ExitCodes.Usage;
+        }
+
+        try
+        {
+            return await parseResult.InvokeAsync();
+        }
+        catch (CliException ex)
+        {
+            await Console.Error.WriteLineAsync($"tether: {ex.Message}");
+            return ex.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            return ExitCodes.Failed;
+        }
+    }
+
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("Tether: use remote MCP servers behind OAuth through a stable local endpoint.");
+        root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(ListCommand.Create());
+        root.Subcommands.Add(StatusCommand.Create());
+        foreach (var command in LifecycleCommands.Create())
+        {
+            root.Subcommands.Add(command);
+        }
+
+        root.Subcommands.Add(ReauthCommand.Create());
+        root.Subcommands.Add(LogsCommand.Create());
+        root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(SandboxCommand.Create());
+        return root;
+    }
+}

@@ -1,0 +1,169 @@
+using System.Net;
+using System.Net.NetworkInformation;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Tether.Api;
+using Tether.Configuration;
+using Tether.Store;
+using Tether.Workloads;
+
+namespace Tether.Hosting;
+
+/// <summary>The host: every workload plus the REST API on loopback. <c>tether serve</c> runs one.</summary>
+public sealed class TetherHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly TetherPaths _paths;
+    private readonly TetherStore _store;
+    private readonly FileLoggerProvider _fileLogs;
+    private readonly bool _advertised;
+    private readonly TaskCompletionSource _shutdown = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _disposed;
+
+    private TetherHost(WebApplication app, TetherPaths paths, TetherStore store, WorkloadManager workloads, FileLoggerProvider fileLogs, Uri apiUrl, bool advertised)
+    {
+        _app = app;
+        _paths = paths;
+        _store = store;
+        Workloads = workloads;
+        _fileLogs = fileLogs;
+        ApiUrl = apiUrl;
+        _advertised = advertised;
+    }
+
+    /// <summary>The REST API's base URL (ends with a slash).</summary>
+    public Uri ApiUrl { get; }
+
+    /// <summary>The workloads this host runs.</summary>
+    internal WorkloadManager Workloads { get; }
+
+    /// <summary>Starts a host: settings checked, store opened, API listening, workloads restored.</summary>
+    /// <exception cref="SettingsException">A setting is invalid (every bad one is listed).</exception>
+    /// <exception cref="HostAlreadyRunningException">Another host serves the same <c>TETHER_HOME</c>.</exception>
+    public static async Task<TetherHost> StartAsync(TetherHostOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var paths = options.Paths ?? TetherPaths.Resolve();
+        paths.EnsureCreated();
+        var tokenOptions = options.TokenOptions ?? HostSettings.Load(paths);
+        if (options.Advertise && HostInfoFile.TryRead(paths) is { } existing && IsAlive(existing.Pid))
+        {
+            throw new HostAlreadyRunningException($"a Tether host is already running for {paths.Home} (pid {existing.Pid}, {existing.Url}); 'tether serve --stop' ends it");
+        }
+
+        var fileLogs = new FileLoggerProvider(HostInfoFile.LogPath(paths), name => WorkloadLogFiles.PathFor(paths, name), options.TimeProvider);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "Tether", EnvironmentName = Environments.Production });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddProvider(fileLogs);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
+        if (options.LogToConsole)
+        {
+            builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        }
+
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.Services.AddOpenApi("v1");
+        builder.Services.AddSingleton(options.TimeProvider);
+        var app = builder.Build();
+
+        var loggerFactory = app.Services.GetRequiredService<ILoggerFactory>();
+        TetherStore? store = null;
+        try
+        {
+            store = await TetherStore.OpenAsync(paths, loggerFactory, cancellationToken);
+            var workloads = new WorkloadManager(store, paths, tokenOptions, options.TimeProvider, loggerFactory, fileLogs);
+            var apiKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+            TetherHost? host = null;
+            var gate = new ApiAccessFilter(apiKey);
+            app.Use(gate.InvokeAsync);
+            ApiEndpoints.Map(app, workloads, () => host?._shutdown.TrySetResult());
+            app.MapOpenApi("/openapi/{documentName}.json");
+            await app.StartAsync(cancellationToken);
+
+            var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+            var apiUrl = new Uri(address.TrimEnd('/') + "/");
+            gate.Port = apiUrl.Port;
+            host = new TetherHost(app, paths, store, workloads, fileLogs, apiUrl, options.Advertise);
+            if (options.Advertise)
+            {
+                HostInfoFile.Write(paths, new HostInfo(apiUrl.ToString(), Environment.ProcessId, apiKey, ApiEndpoints.Version));
+            }
+
+            NetworkChange.NetworkAddressChanged += host.OnNetworkChanged;
+            NetworkChange.NetworkAvailabilityChanged += host.OnNetworkAvailabilityChanged;
+            if (options.RestoreWorkloads)
+            {
+                await workloads.RestoreAsync(cancellationToken);
+            }
+
+            return host;
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            if (store is not null)
+            {
+                await store.DisposeAsync();
+            }
+
+            fileLogs.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Completes when <c>tether serve --stop</c> asks, or when <paramref name="cancellationToken"/> fires (Ctrl-C).</summary>
+    public async Task WaitForShutdownAsync(CancellationToken cancellationToken) =>
+        await _shutdown.Task.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+
+    /// <summary>Stops every workload cleanly (they come back at the next start), then the API.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        NetworkChange.NetworkAddressChanged -= OnNetworkChanged;
+        NetworkChange.NetworkAvailabilityChanged -= OnNetworkAvailabilityChanged;
+        if (_advertised)
+        {
+            HostInfoFile.Delete(_paths, Environment.ProcessId);
+        }
+
+        await Workloads.DisposeAsync();
+        await _app.StopAsync(CancellationToken.None);
+        await _app.DisposeAsync();
+        await _store.DisposeAsync();
+        _fileLogs.Dispose();
+    }
+
+    private void OnNetworkChanged(object? sender, EventArgs e) => Workloads.NotifyNetworkChanged();
+
+    private void OnNetworkAvailabilityChanged(object? sender, NetworkAvailabilityEventArgs e)
+    {
+        if (e.IsAvailable)
+        {
+            Workloads.NotifyNetworkChanged();
+        }
+    }
+
+    private static bool IsAlive(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,272 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Tether.Api;
+using Tether.Configuration;
+using Tether.Hosting;
+using Tether.Store;
+using Tether.Tokens;
+
+namespace Tether.Workloads;
+
+/// <summary>Every workload of one host: the REST API's operations, each workload's lifecycle, restore at start.</summary>
+internal sealed partial class WorkloadManager : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, WorkloadRuntime> _workloads = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _createGate = new(1, 1);
+    private readonly TetherStore _store;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly FileLoggerProvider _fileLogs;
+    private readonly WorkloadStarter _starter;
+
+    public WorkloadManager(TetherStore store, TetherPaths paths, TokenLifecycleOptions tokenOptions, TimeProvider time, ILoggerFactory loggerFactory, FileLoggerProvider fileLogs)
+    {
+        _store = store;
+        _time = time;
+        _fileLogs = fileLogs;
+        _logger = loggerFactory.CreateLogger<WorkloadManager>();
+        _starter = new WorkloadStarter(store, paths, tokenOptions, time, loggerFactory);
+    }
+
+    public int Count => _workloads.Count;
+
+    /// <summary>Brings back every workload the user did not stop, without a browser.</summary>
+    public async Task RestoreAsync(CancellationToken cancellationToken)
+    {
+        foreach (var record in await _store.ListWorkloadsAsync(cancellationToken))
+        {
+            var runtime = NewRuntime(record.Name, WorkloadSpecs.Read(record), record.Port, record.CreatedAt, record.Status);
+            _workloads[record.Name] = runtime;
+            if (record.DesiredState == DesiredState.Running)
+            {
+                Launch(runtime, interactive: false);
+            }
+        }
+    }
+
+    public async Task<WorkloadView> RunAsync(RunWorkloadRequest request, CancellationToken cancellationToken)
+    {
+        var spec = WorkloadSpecs.FromRequest(request);
+        var name = request.Name ?? WorkloadSpecs.NameFrom(spec.RemoteUrl);
+        WorkloadSpecs.ValidateName(name);
+        await _createGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_workloads.ContainsKey(name))
+            {
+                throw new WorkloadException("conflict", $"a workload named '{name}' already exists; pick another --name, or 'tether rm {name}' first");
+            }
+
+            var port = await _starter.ReservePortAsync(request.Port, _workloads.Values.Select(w => w.Port), cancellationToken);
+            var now = _time.GetUtcNow();
+            await _store.AddWorkloadAsync(WorkloadSpecs.ToRecord(name, spec, port, now), cancellationToken);
+            if (request.ClientSecret is { } secret)
+            {
+                await _store.SetSecretAsync(name, SecretKind.ClientSecret, secret, cancellationToken);
+            }
+
+            if (request.BearerToken is { } bearer)
+            {
+                await _store.SetSecretAsync(name, SecretKind.BearerToken, bearer, cancellationToken);
+            }
+
+            var runtime = NewRuntime(name, spec, port, now, WorkloadStatus.Starting);
+            _workloads[name] = runtime;
+            Log.WorkloadCreated(_logger, name, spec.RemoteUrl, port);
+            Launch(runtime, interactive: true);
+            return View(runtime);
+        }
+        finally
+        {
+            _createGate.Release();
+        }
+    }
+
+    public IReadOnlyList<WorkloadView> List(bool all) =>
+        _workloads.Values
+            .Where(w => all || w.Tracker.Status is WorkloadStatus.Running or WorkloadStatus.AuthRetrying)
+            .OrderBy(w => w.Name, StringComparer.Ordinal)
+            .Select(View)
+            .ToList();
+
+    public async Task<WorkloadDetailView> GetAsync(string name, CancellationToken cancellationToken)
+    {
+        var runtime = Find(name);
+        var history = await _store.GetTransitionsAsync(name, 100, cancellationToken);
+        return new WorkloadDetailView(
+            View(runtime),
+            history.Select(t => new TransitionView(t.At, t.From.ToWire(), t.To.ToWire(), t.Reason)).ToList());
+    }
+
+    public WorkloadHealthView Health(string name)
+    {
+        var runtime = Find(name);
+        return new WorkloadHealthView(name, runtime.Tracker.Status.ToHealth().ToWire(), runtime.Tracker.Status.ToWire(), runtime.Tracker.Reason);
+    }
+
+    public async Task<WorkloadView> StopAsync(string name, CancellationToken cancellationToken)
+    {
+        var runtime = Find(name);
+        await _store.SetDesiredStateAsync(name, DesiredState.Stopped, cancellationToken);
+        await runtime.Gate.WaitAsync(cancellationToken);
+        try
+        {
+            await _starter.StopAsync(runtime, "stopped by the user");
+        }
+        finally
+        {
+            runtime.Gate.Release();
+        }
+
+        return View(runtime);
+    }
+
+    public async Task<WorkloadView> StartAsync(string name, CancellationToken cancellationToken)
+    {
+        var runtime = Find(name);
+        await _store.SetDesiredStateAsync(name, DesiredState.Running, cancellationToken);
+        await runtime.Gate.WaitAsync(cancellationToken);
+        try
+        {
+            await _starter.StopAsync(runtime, "restarting");
+        }
+        finally
+        {
+            runtime.Gate.Release();
+        }
+
+        Launch(runtime, interactive: false);
+        return View(runtime);
+    }
+
+    public async Task<WorkloadView> ReauthAsync(string name, bool reregister, CancellationToken cancellationToken)
+    {
+        var runtime = Find(name);
+        if (runtime.Spec.Auth is "bearer" or "none")
+        {
+            throw WorkloadException.BadRequest($"{name} does not use OAuth ({runtime.Spec.Auth}); nothing to sign in to");
+        }
+
+        await _store.SetDesiredStateAsync(name, DesiredState.Running, cancellationToken);
+        await runtime.Gate.WaitAsync(cancellationToken);
+        try
+        {
+            await _starter.StopAsync(runtime, reregister ? "re-authenticating with a new client registration" : "re-authenticating");
+            if (reregister)
+            {
+                await _starter.ForgetRegistrationAsync(runtime, cancellationToken);
+            }
+
+            await _store.DeleteTokensAsync(name, cancellationToken);
+        }
+        finally
+        {
+            runtime.Gate.Release();
+        }
+
+        Launch(runtime, interactive: true);
+        return View(runtime);
+    }
+
+    public async Task RemoveAsync(string name, CancellationToken cancellationToken)
+    {
+        var runtime = Find(name);
+        await runtime.Gate.WaitAsync(cancellationToken);
+        try
+        {
+            await _starter.StopAsync(runtime, "removing");
+            runtime.Tracker.TryTransition(WorkloadStatus.Removing, "removed by the user");
+            await _store.RemoveWorkloadAsync(name, cancellationToken);
+            _workloads.TryRemove(name, out _);
+            _fileLogs.DeleteWorkloadLog(name);
+            Log.WorkloadRemoved(_logger, name);
+        }
+        finally
+        {
+            runtime.Gate.Release();
+        }
+    }
+
+    public void NotifyNetworkChanged()
+    {
+        foreach (var runtime in _workloads.Values)
+        {
+            runtime.Tokens?.NotifyNetworkChanged();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // A host shutdown is not a user's stop: the desired state stays, so the next host brings the workloads back.
+        await Task.WhenAll(_workloads.Values.Select(async runtime =>
+        {
+            await runtime.Gate.WaitAsync();
+            try
+            {
+                await _starter.StopAsync(runtime, "host shutting down");
+            }
+            finally
+            {
+                runtime.Gate.Release();
+            }
+        }));
+    }
+
+    private void Launch(WorkloadRuntime runtime, bool interactive)
+    {
+        var run = new CancellationTokenSource();
+        runtime.Run = run;
+        runtime.BringUp = Task.Run(async () =>
+        {
+            await runtime.Gate.WaitAsync(run.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            if (run.IsCancellationRequested)
+            {
+                return;
+            }
+
+            try
+            {
+                await _starter.BringUpAsync(runtime, interactive, run.Token);
+            }
+            finally
+            {
+                runtime.Gate.Release();
+            }
+        });
+    }
+
+    private WorkloadRuntime NewRuntime(string name, WorkloadSpec spec, int port, DateTimeOffset createdAt, WorkloadStatus initial)
+    {
+        var tracker = new WorkloadStatusTracker(name, initial, _store, _time);
+        return new WorkloadRuntime(name, tracker, createdAt) { Spec = spec, Port = port };
+    }
+
+    private WorkloadRuntime Find(string name) =>
+        _workloads.TryGetValue(name, out var runtime) ? runtime : throw WorkloadException.NotFound(name);
+
+    private static WorkloadView View(WorkloadRuntime runtime)
+    {
+        var status = runtime.Tracker.Status;
+        var authenticating = status == WorkloadStatus.Authenticating;
+        return new WorkloadView
+        {
+            Name = runtime.Name,
+            Status = status.ToWire(),
+            StatusReason = runtime.Tracker.Reason,
+            Health = status.ToHealth().ToWire(),
+            Url = runtime.Endpoint?.Url.ToString() ?? WorkloadSpecs.LocalUrl(runtime.Spec, runtime.Port),
+            RemoteUrl = runtime.Spec.RemoteUrl,
+            Transport = runtime.Spec.Transport,
+            Port = runtime.Port,
+            CreatedAt = runtime.CreatedAt,
+            UpdatedAt = runtime.Tracker.UpdatedAt,
+            Auth = runtime.Spec.Auth ?? "unknown",
+            Issuer = runtime.Spec.Session?.Issuer ?? runtime.Spec.Issuer,
+            ClientId = runtime.Spec.Session?.ClientId ?? runtime.Spec.ClientId,
+            SignInUrl = authenticating ? runtime.SignInUrl : null,
+            SignInDeadline = authenticating ? runtime.SignInDeadline : null,
+            NextAttemptAt = runtime.Tokens?.NextAttemptAt,
+            TokenExpiresAt = runtime.Tokens?.AccessTokenExpiresAt,
+        };
+    }
+}
