@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Time.Testing;
 using Tether.Configuration;
 using Tether.Store;
@@ -33,10 +32,21 @@ internal sealed class StoreTestHome : IDisposable
     {
         foreach (var file in Directory.EnumerateFiles(Paths.Home, "*", SearchOption.AllDirectories))
         {
-            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            using var copy = new MemoryStream();
-            stream.CopyTo(copy);
-            yield return (file, copy.ToArray());
+            byte[] bytes;
+            try
+            {
+                using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                using var copy = new MemoryStream();
+                stream.CopyTo(copy);
+                bytes = copy.ToArray();
+            }
+            catch (FileNotFoundException)
+            {
+                // SQLite deletes the WAL and shared-memory files when the last connection closes.
+                continue;
+            }
+
+            yield return (file, bytes);
         }
     }
 
@@ -57,7 +67,6 @@ internal sealed class StoreTestHome : IDisposable
             store.Dispose();
         }
 
-        SqliteConnection.ClearAllPools();
         if (Directory.Exists(Paths.Home))
         {
             Directory.Delete(Paths.Home, recursive: true);

@@ -135,7 +135,6 @@ public sealed class TetherStoreWorkloadTests : IDisposable
             TetherStore.Execute(connection, "PRAGMA user_version = 99;", null);
         }
 
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         var error = await Assert.ThrowsAsync<TetherStoreException>(() => _home.OpenAsync());
         Assert.Contains("newer Tether", error.Message, StringComparison.Ordinal);
     }
