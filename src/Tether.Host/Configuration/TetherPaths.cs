@@ -80,6 +80,18 @@ public sealed class TetherPaths
         }
     }
 
+    /// <summary>Creates an empty file readable by the user only on Unix, unless it exists.</summary>
+    public static void CreatePrivateFile(string path)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.Write, Share = FileShare.ReadWrite | FileShare.Delete };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = PrivateFileMode;
+        }
+
+        using var stream = new FileStream(path, options);
+    }
+
     internal static string ResolveHome(Func<string, string?> getEnvironmentVariable, TetherPlatform platform)
     {
         var explicitHome = getEnvironmentVariable(HomeVariable);

@@ -18,6 +18,10 @@ public static class KeySources
         _ => throw new TetherStoreException($"{ModeVariable} is '{value}'; expected auto, keyring or file."),
     };
 
+    /// <summary>The mode set by <c>TETHER_KEY_SOURCE</c> in the process environment.</summary>
+    /// <exception cref="TetherStoreException">An unknown value.</exception>
+    public static KeySourceMode ModeFromEnvironment() => ParseMode(Environment.GetEnvironmentVariable(ModeVariable));
+
     /// <summary>Opens the key source chosen by <paramref name="mode"/> and returns it with its key.</summary>
     /// <exception cref="TetherStoreException">No usable key; the message says why and what to do.</exception>
     public static (IKeySource Source, byte[] Key) Open(TetherPaths paths, KeySourceMode mode)

@@ -80,6 +80,9 @@ public sealed partial class TetherStore : IStatusSink, IDisposable
         ArgumentNullException.ThrowIfNull(timeProvider);
         cancellationToken.ThrowIfCancellationRequested();
         var logger = (ILogger?)loggerFactory?.CreateLogger<TetherStore>() ?? NullLogger.Instance;
+
+        // SQLite gives its WAL and shared-memory files the database file's permissions: start it user-only.
+        TetherPaths.CreatePrivateFile(paths.DatabasePath);
         var store = new TetherStore(paths, key, timeProvider, logger);
         System.Security.Cryptography.CryptographicOperations.ZeroMemory(key);
         using (var connection = store.Open())

@@ -139,6 +139,20 @@ public sealed class TetherStoreWorkloadTests : IDisposable
         Assert.Contains("newer Tether", error.Message, StringComparison.Ordinal);
     }
 
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    [Fact]
+    public async Task OpenAsync_NewHome_DatabaseAndWalAreUserOnly()
+    {
+        Assert.SkipWhen(OperatingSystem.IsWindows(), "Unix permissions");
+        using var store = await _home.OpenAsync();
+        await store.AddWorkloadAsync(TestWorkloads.New("github"), _ct);
+
+        var userOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        Assert.Equal(userOnly, File.GetUnixFileMode(_home.Paths.DatabasePath));
+        Assert.Equal(userOnly, File.GetUnixFileMode(_home.Paths.DatabasePath + "-wal"));
+        Assert.Equal(userOnly | UnixFileMode.UserExecute, File.GetUnixFileMode(_home.Paths.Home));
+    }
+
     [Fact]
     public async Task OpenAsync_NewHome_UsesWalJournal()
     {
