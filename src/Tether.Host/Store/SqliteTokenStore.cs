@@ -6,7 +6,10 @@ namespace Tether.Store;
 /// One workload's tokens in the SQLite store, encrypted. The refresh lease is an OS file lock on
 /// <c>locks/&lt;workload&gt;.lock</c>, so two processes sharing the store never spend one refresh token twice.
 /// </summary>
-/// <remarks>Thread-safe. Obtain through <see cref="TetherStore.ForWorkload"/>.</remarks>
+/// <remarks>
+/// Thread-safe. Obtain through <see cref="TetherStore.ForWorkload"/>. A commit for a workload that is no longer in the
+/// store (removed while a refresh was in flight) writes nothing, so a late answer cannot resurrect its secrets.
+/// </remarks>
 public sealed class SqliteTokenStore : ITokenStore
 {
     private readonly TetherStore _store;

@@ -24,9 +24,10 @@ public sealed partial class TetherStore : IStatusSink, IDisposable
     private readonly SecretProtector _protector;
     private readonly ConcurrentDictionary<string, SqliteTokenStore> _tokenStores = new(StringComparer.Ordinal);
 
-    private TetherStore(TetherPaths paths, byte[] key, TimeProvider timeProvider, ILogger logger)
+    private TetherStore(TetherPaths paths, string keySource, byte[] key, TimeProvider timeProvider, ILogger logger)
     {
         Paths = paths;
+        KeySource = keySource;
         TimeProvider = timeProvider;
         Logger = logger;
         _protector = new SecretProtector(key);
@@ -42,6 +43,9 @@ public sealed partial class TetherStore : IStatusSink, IDisposable
 
     /// <summary>The folders this store lives in.</summary>
     public TetherPaths Paths { get; }
+
+    /// <summary>Where the secret key came from: <c>keyring</c> or <c>file</c>.</summary>
+    public string KeySource { get; }
 
     internal TimeProvider TimeProvider { get; }
 
@@ -83,7 +87,7 @@ public sealed partial class TetherStore : IStatusSink, IDisposable
 
         // SQLite gives its WAL and shared-memory files the database file's permissions: start it user-only.
         TetherPaths.CreatePrivateFile(paths.DatabasePath);
-        var store = new TetherStore(paths, key, timeProvider, logger);
+        var store = new TetherStore(paths, source.Name, key, timeProvider, logger);
         System.Security.Cryptography.CryptographicOperations.ZeroMemory(key);
         using (var connection = store.Open())
         {
