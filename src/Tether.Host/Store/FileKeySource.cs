@@ -63,6 +63,7 @@ public sealed class FileKeySource : IKeySource
     private void TryCreate()
     {
         var key = RandomNumberGenerator.GetBytes(SecretProtector.KeySize);
+        var temporary = Path.Combine(KeysDirectory, $".{KeyFileName}.{Guid.NewGuid():N}.tmp");
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
         if (!OperatingSystem.IsWindows())
         {
@@ -71,9 +72,14 @@ public sealed class FileKeySource : IKeySource
 
         try
         {
-            using var stream = new FileStream(KeyPath, options);
-            stream.Write(key);
-            stream.Flush(flushToDisk: true);
+            using (var stream = new FileStream(temporary, options))
+            {
+                stream.Write(key);
+                stream.Flush(flushToDisk: true);
+            }
+
+            // A no-replace move publishes the key whole: a process starting at the same time never reads half a key.
+            File.Move(temporary, KeyPath, overwrite: false);
         }
         catch (IOException) when (File.Exists(KeyPath))
         {
@@ -82,6 +88,7 @@ public sealed class FileKeySource : IKeySource
         finally
         {
             CryptographicOperations.ZeroMemory(key);
+            File.Delete(temporary);
         }
     }
 

@@ -23,7 +23,11 @@ internal sealed class StoreTestHome : IDisposable
     {
         var store = await TetherStore.OpenAsync(
             Paths, new FileKeySource(Paths.KeysDirectory), timeProvider ?? Time, null, TestContext.Current.CancellationToken);
-        _stores.Add(store);
+        lock (_stores)
+        {
+            _stores.Add(store);
+        }
+
         return store;
     }
 

@@ -154,6 +154,31 @@ public sealed class TetherStoreWorkloadTests : IDisposable
     }
 
     [Fact]
+    public async Task OpenAsync_SeveralAtOnceOnNewHome_AllShareOneKeyAndSchema()
+    {
+        var stores = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => _home.OpenAsync(), _ct)));
+        try
+        {
+            Assert.Equal(WorkloadWriteResult.Done, await stores[0].AddWorkloadAsync(TestWorkloads.New("github"), _ct));
+            await stores[1].SetBearerTokenAsync("github", "static-bearer", _ct);
+
+            foreach (var store in stores)
+            {
+                Assert.Equal("static-bearer", await store.GetBearerTokenAsync("github", _ct));
+            }
+
+            Assert.Single(Directory.GetFiles(_home.Paths.KeysDirectory));
+        }
+        finally
+        {
+            foreach (var store in stores)
+            {
+                store.Dispose();
+            }
+        }
+    }
+
+    [Fact]
     public async Task OpenAsync_NewHome_UsesWalJournal()
     {
         using var store = await _home.OpenAsync();
