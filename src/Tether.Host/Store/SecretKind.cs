@@ -1,0 +1,17 @@
+namespace Tether.Store;
+
+/// <summary>The kinds of secret kept per workload, always encrypted.</summary>
+public enum SecretKind
+{
+    /// <summary>The OAuth access token.</summary>
+    AccessToken,
+
+    /// <summary>The OAuth refresh token.</summary>
+    RefreshToken,
+
+    /// <summary>A static bearer token given with <c>--bearer-token</c>.</summary>
+    BearerToken,
+
+    /// <summary>A client secret given with <c>--client-secret</c>.</summary>
+    ClientSecret,
+}
