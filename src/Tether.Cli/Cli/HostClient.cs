@@ -20,7 +20,7 @@ internal sealed class HostClient : IDisposable
     /// <summary>Connects to the running host, or returns <see langword="null"/> when none runs and none is to be started.</summary>
     public static async Task<HostClient?> ConnectAsync(bool startIfNeeded, CancellationToken cancellationToken)
     {
-        var paths = TetherPaths.Resolve();
+        var paths = TetherPaths.FromEnvironment();
         if (await TryConnectAsync(paths, cancellationToken) is { } client)
         {
             return client;

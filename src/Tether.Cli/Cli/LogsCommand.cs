@@ -14,7 +14,7 @@ internal static class LogsCommand
         command.SetAction(async (parse, ct) =>
         {
             var workload = parse.GetValue(name)!;
-            var path = WorkloadLogFiles.PathFor(TetherPaths.Resolve(), workload);
+            var path = TetherPaths.FromEnvironment().WorkloadLogPath(workload);
             if (!File.Exists(path))
             {
                 throw new CliException($"no logs for '{workload}' (looked in {path}); 'tether list --all' shows the workloads");

@@ -20,7 +20,7 @@ public static class HostInfoFile
         ArgumentNullException.ThrowIfNull(paths);
         try
         {
-            return JsonSerializer.Deserialize(File.ReadAllText(paths.HostFile), ApiJson.Default.HostInfo);
+            return JsonSerializer.Deserialize(File.ReadAllText(paths.HostAddressPath), ApiJson.Default.HostInfo);
         }
         catch (Exception ex) when (ex is IOException or JsonException or UnauthorizedAccessException)
         {
@@ -30,7 +30,7 @@ public static class HostInfoFile
 
     internal static void Write(TetherPaths paths, HostInfo info)
     {
-        var temp = paths.HostFile + ".tmp";
+        var temp = paths.HostAddressPath + ".tmp";
         var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
@@ -42,14 +42,14 @@ public static class HostInfoFile
             JsonSerializer.Serialize(stream, info, ApiJson.Default.HostInfo);
         }
 
-        File.Move(temp, paths.HostFile, overwrite: true);
+        File.Move(temp, paths.HostAddressPath, overwrite: true);
     }
 
     internal static void Delete(TetherPaths paths, int pid)
     {
         if (TryRead(paths) is { } info && info.Pid == pid)
         {
-            File.Delete(paths.HostFile);
+            File.Delete(paths.HostAddressPath);
         }
     }
 }

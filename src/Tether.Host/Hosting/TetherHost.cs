@@ -49,7 +49,7 @@ public sealed class TetherHost : IAsyncDisposable
     public static async Task<TetherHost> StartAsync(TetherHostOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var paths = options.Paths ?? TetherPaths.Resolve();
+        var paths = options.Paths ?? TetherPaths.FromEnvironment();
         paths.EnsureCreated();
         var tokenOptions = options.TokenOptions ?? HostSettings.Load(paths);
         if (options.Advertise && HostInfoFile.TryRead(paths) is { } existing && IsAlive(existing.Pid))
@@ -57,7 +57,7 @@ public sealed class TetherHost : IAsyncDisposable
             throw new HostAlreadyRunningException($"a Tether host is already running for {paths.Home} (pid {existing.Pid}, {existing.Url}); 'tether serve --stop' ends it");
         }
 
-        var fileLogs = new FileLoggerProvider(HostInfoFile.LogPath(paths), name => WorkloadLogFiles.PathFor(paths, name), options.TimeProvider);
+        var fileLogs = new FileLoggerProvider(HostInfoFile.LogPath(paths), paths.WorkloadLogPath, options.TimeProvider);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "Tether", EnvironmentName = Environments.Production });
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(fileLogs);

@@ -7,7 +7,7 @@ namespace Tether.Hosting;
 /// <summary>How a <see cref="TetherHost"/> runs.</summary>
 public sealed class TetherHostOptions
 {
-    /// <summary>Where state lives; <see cref="TetherPaths.Resolve()"/> when absent.</summary>
+    /// <summary>Where state lives; <see cref="TetherPaths.FromEnvironment()"/> when absent.</summary>
     public TetherPaths? Paths { get; init; }
 
     /// <summary>Also log to the console (<c>tether serve</c> in a terminal).</summary>

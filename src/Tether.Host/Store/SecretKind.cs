@@ -14,4 +14,7 @@ public enum SecretKind
 
     /// <summary>A client secret given with <c>--client-secret</c>.</summary>
     ClientSecret,
+
+    /// <summary>The extra upstream headers given with <c>--header</c>, one <c>Name=Value</c> a line (values may be keys).</summary>
+    Headers,
 }

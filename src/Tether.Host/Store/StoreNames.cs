@@ -22,6 +22,7 @@ internal static class StoreNames
         SecretKind.RefreshToken => "refresh_token",
         SecretKind.BearerToken => "bearer_token",
         SecretKind.ClientSecret => "client_secret",
+        SecretKind.Headers => "headers",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 

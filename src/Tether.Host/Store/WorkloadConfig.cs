@@ -41,4 +41,16 @@ public sealed record WorkloadConfig
 
     /// <summary>Whether the workload authenticates with a static bearer token instead of OAuth.</summary>
     public bool UsesBearerToken { get; init; }
+
+    /// <summary>Whether the server said it needs no sign-in (then nothing is sent but the client's request).</summary>
+    public bool NoAuth { get; init; }
+
+    /// <summary>After sign-in: how the client authenticates at the token endpoint (<c>none</c>, <c>client_secret_post</c>, <c>client_secret_basic</c>).</summary>
+    public string? ClientAuthMethod { get; init; }
+
+    /// <summary>After sign-in: whether the client came from dynamic registration or a metadata document (the remediation hint names it).</summary>
+    public bool ClientFromRegistration { get; init; }
+
+    /// <summary>After sign-in: the scope granted, sent again on refresh.</summary>
+    public string? GrantedScope { get; init; }
 }

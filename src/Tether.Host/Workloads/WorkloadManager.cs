@@ -35,7 +35,7 @@ internal sealed partial class WorkloadManager : IAsyncDisposable
     {
         foreach (var record in await _store.ListWorkloadsAsync(cancellationToken))
         {
-            var runtime = NewRuntime(record.Name, WorkloadSpecs.Read(record), record.Port, record.CreatedAt, record.Status);
+            var runtime = NewRuntime(record);
             _workloads[record.Name] = runtime;
             if (record.DesiredState == DesiredState.Running)
             {
@@ -46,9 +46,9 @@ internal sealed partial class WorkloadManager : IAsyncDisposable
 
     public async Task<WorkloadView> RunAsync(RunWorkloadRequest request, CancellationToken cancellationToken)
     {
-        var spec = WorkloadSpecs.FromRequest(request);
-        var name = request.Name ?? WorkloadSpecs.NameFrom(spec.RemoteUrl);
+        var name = request.Name ?? WorkloadSpecs.NameFrom(request.Url);
         WorkloadSpecs.ValidateName(name);
+        WorkloadSpecs.ToRecord(name, request, 0);
         await _createGate.WaitAsync(cancellationToken);
         try
         {
@@ -57,22 +57,23 @@ internal sealed partial class WorkloadManager : IAsyncDisposable
                 throw new WorkloadException("conflict", $"a workload named '{name}' already exists; pick another --name, or 'tether rm {name}' first");
             }
 
-            var port = await _starter.ReservePortAsync(request.Port, _workloads.Values.Select(w => w.Port), cancellationToken);
-            var now = _time.GetUtcNow();
-            await _store.AddWorkloadAsync(WorkloadSpecs.ToRecord(name, spec, port, now), cancellationToken);
-            if (request.ClientSecret is { } secret)
+            var port = WorkloadStarter.ReservePort(request.Port, _workloads.Values.Select(w => w.Port));
+            if (await _store.AddWorkloadAsync(WorkloadSpecs.ToRecord(name, request, port), cancellationToken) == WorkloadWriteResult.NameTaken)
             {
-                await _store.SetSecretAsync(name, SecretKind.ClientSecret, secret, cancellationToken);
+                throw new WorkloadException("conflict", $"a workload named '{name}' already exists; pick another --name, or 'tether rm {name}' first");
             }
 
-            if (request.BearerToken is { } bearer)
+            await _store.SetSecretAsync(name, SecretKind.ClientSecret, request.ClientSecret, cancellationToken);
+            await _store.SetSecretAsync(name, SecretKind.BearerToken, request.BearerToken, cancellationToken);
+            if (request.Headers is { Count: > 0 } headers)
             {
-                await _store.SetSecretAsync(name, SecretKind.BearerToken, bearer, cancellationToken);
+                await _store.SetSecretAsync(name, SecretKind.Headers, string.Join('\n', headers), cancellationToken);
             }
 
-            var runtime = NewRuntime(name, spec, port, now, WorkloadStatus.Starting);
+            var record = await _store.GetWorkloadAsync(name, cancellationToken) ?? throw WorkloadException.NotFound(name);
+            var runtime = NewRuntime(record);
             _workloads[name] = runtime;
-            Log.WorkloadCreated(_logger, name, spec.RemoteUrl, port);
+            Log.WorkloadCreated(_logger, name, record.RemoteUrl, port);
             Launch(runtime, interactive: true);
             return View(runtime);
         }
@@ -142,9 +143,9 @@ internal sealed partial class WorkloadManager : IAsyncDisposable
     public async Task<WorkloadView> ReauthAsync(string name, bool reregister, CancellationToken cancellationToken)
     {
         var runtime = Find(name);
-        if (runtime.Spec.Auth is "bearer" or "none")
+        if (runtime.Record.Config.UsesBearerToken || runtime.Record.Config.NoAuth)
         {
-            throw WorkloadException.BadRequest($"{name} does not use OAuth ({runtime.Spec.Auth}); nothing to sign in to");
+            throw WorkloadException.BadRequest($"{name} does not use OAuth ({WorkloadSpecs.Auth(runtime.Record.Config)}); nothing to sign in to");
         }
 
         await _store.SetDesiredStateAsync(name, DesiredState.Running, cancellationToken);
@@ -157,7 +158,8 @@ internal sealed partial class WorkloadManager : IAsyncDisposable
                 await _starter.ForgetRegistrationAsync(runtime, cancellationToken);
             }
 
-            await _store.DeleteTokensAsync(name, cancellationToken);
+            await _store.SetSecretAsync(name, SecretKind.AccessToken, null, cancellationToken);
+            await _store.SetSecretAsync(name, SecretKind.RefreshToken, null, cancellationToken);
         }
         finally
         {
@@ -235,10 +237,10 @@ internal sealed partial class WorkloadManager : IAsyncDisposable
         });
     }
 
-    private WorkloadRuntime NewRuntime(string name, WorkloadSpec spec, int port, DateTimeOffset createdAt, WorkloadStatus initial)
+    private WorkloadRuntime NewRuntime(WorkloadRecord record)
     {
-        var tracker = new WorkloadStatusTracker(name, initial, _store, _time);
-        return new WorkloadRuntime(name, tracker, createdAt) { Spec = spec, Port = port };
+        var tracker = new WorkloadStatusTracker(record.Name, record.Status, _store, _time);
+        return new WorkloadRuntime(record.Name, tracker) { Record = record };
     }
 
     private WorkloadRuntime Find(string name) =>
@@ -254,15 +256,15 @@ internal sealed partial class WorkloadManager : IAsyncDisposable
             Status = status.ToWire(),
             StatusReason = runtime.Tracker.Reason,
             Health = status.ToHealth().ToWire(),
-            Url = runtime.Endpoint?.Url.ToString() ?? WorkloadSpecs.LocalUrl(runtime.Spec, runtime.Port),
-            RemoteUrl = runtime.Spec.RemoteUrl,
-            Transport = runtime.Spec.Transport,
+            Url = runtime.Endpoint?.Url.ToString() ?? WorkloadSpecs.LocalUrl(runtime.Record),
+            RemoteUrl = runtime.Record.RemoteUrl,
+            Transport = runtime.Record.Transport,
             Port = runtime.Port,
-            CreatedAt = runtime.CreatedAt,
+            CreatedAt = runtime.Record.CreatedAt,
             UpdatedAt = runtime.Tracker.UpdatedAt,
-            Auth = runtime.Spec.Auth ?? "unknown",
-            Issuer = runtime.Spec.Session?.Issuer ?? runtime.Spec.Issuer,
-            ClientId = runtime.Spec.Session?.ClientId ?? runtime.Spec.ClientId,
+            Auth = WorkloadSpecs.Auth(runtime.Record.Config),
+            Issuer = runtime.Record.Config.Issuer,
+            ClientId = runtime.Record.Config.ClientId,
             SignInUrl = authenticating ? runtime.SignInUrl : null,
             SignInDeadline = authenticating ? runtime.SignInDeadline : null,
             NextAttemptAt = runtime.Tokens?.NextAttemptAt,

@@ -1,22 +1,22 @@
 using Tether.Proxy;
+using Tether.Store;
 using Tether.Tokens;
 
 namespace Tether.Workloads;
 
 /// <summary>One workload's live parts in the host. Lifecycle operations on it run one at a time (<see cref="Gate"/>).</summary>
-internal sealed class WorkloadRuntime(string name, WorkloadStatusTracker tracker, DateTimeOffset createdAt)
+internal sealed class WorkloadRuntime(string name, WorkloadStatusTracker tracker)
 {
     public string Name { get; } = name;
 
     public WorkloadStatusTracker Tracker { get; } = tracker;
 
-    public DateTimeOffset CreatedAt { get; } = createdAt;
-
     public SemaphoreSlim Gate { get; } = new(1, 1);
 
-    public required WorkloadSpec Spec { get; set; }
+    /// <summary>The workload as stored (replaced whole when sign-in learns something).</summary>
+    public required WorkloadRecord Record { get; set; }
 
-    public int Port { get; set; }
+    public int Port => Record.Port ?? 0;
 
     public TokenLifecycle? Tokens { get; set; }
 

@@ -1,15 +1,17 @@
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using Tether.Api;
+using Tether.Store;
 
 namespace Tether.Workloads;
 
 /// <summary>Turns a <c>tether run</c> request into a checked <see cref="WorkloadSpec"/>, and a spec into what each part needs.</summary>
 internal static partial class WorkloadSpecs
 {
+    public static readonly TimeSpan DefaultAuthTimeout = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan MaxAuthTimeout = TimeSpan.FromHours(1);
 
-    public static WorkloadSpec FromRequest(RunWorkloadRequest request)
+    /// <summary>Checks a <c>tether run</c> request; every problem is a <c>bad_request</c> naming the option.</summary>
+    public static WorkloadRecord ToRecord(string name, RunWorkloadRequest request, int port)
     {
         var remote = AbsoluteHttpUrl(request.Url, "URL");
         var transport = request.Transport ?? "streamable-http";
@@ -33,15 +35,12 @@ internal static partial class WorkloadSpecs
             throw WorkloadException.BadRequest("--authorize-url and --token-url go together");
         }
 
-        if (request.AuthorizeUrl is not null)
+        foreach (var (value, option) in new[] { (request.AuthorizeUrl, "--authorize-url"), (request.TokenUrl, "--token-url"), (request.Issuer, "--issuer") })
         {
-            AbsoluteHttpUrl(request.AuthorizeUrl, "--authorize-url");
-            AbsoluteHttpUrl(request.TokenUrl!, "--token-url");
-        }
-
-        if (request.Issuer is not null)
-        {
-            AbsoluteHttpUrl(request.Issuer, "--issuer");
+            if (value is not null)
+            {
+                AbsoluteHttpUrl(value, option);
+            }
         }
 
         if (request.CallbackPort is < 1 or > 65535)
@@ -49,38 +48,48 @@ internal static partial class WorkloadSpecs
             throw WorkloadException.BadRequest($"--callback-port {request.CallbackPort} is not a port (1-65535)");
         }
 
-        var timeout = request.AuthTimeout ?? TimeSpan.FromMinutes(5);
-        if (timeout <= TimeSpan.Zero || timeout > MaxAuthTimeout)
+        var timeout = request.AuthTimeout ?? DefaultAuthTimeout;
+        if (timeout < TimeSpan.FromSeconds(1) || timeout > MaxAuthTimeout)
         {
             throw WorkloadException.BadRequest("--auth-timeout must be between 1s and 1h");
         }
 
-        var headers = request.Headers ?? [];
-        foreach (var header in headers)
+        var headers = ParseHeaders(request.Headers ?? []);
+        var config = new WorkloadConfig
         {
-            var eq = header.IndexOf('=', StringComparison.Ordinal);
-            if (eq <= 0 || !HeaderName().IsMatch(header[..eq]) || header[..eq].Equals("Authorization", StringComparison.OrdinalIgnoreCase))
-            {
-                throw WorkloadException.BadRequest($"--header {header}: expected Name=Value with a valid header name other than Authorization");
-            }
-        }
-
-        return new WorkloadSpec
-        {
-            RemoteUrl = remote.ToString(),
-            Transport = transport,
-            ClientId = request.ClientId,
-            ClientMetadataUrl = request.ClientMetadataUrl,
-            Scopes = request.Scopes,
-            Resource = request.Resource,
+            Scopes = request.Scopes ?? [],
+            Resource = string.IsNullOrEmpty(request.Resource) ? null : request.Resource,
+            SendResource = request.Resource != "",
             Issuer = request.Issuer,
             AuthorizeUrl = request.AuthorizeUrl,
             TokenUrl = request.TokenUrl,
+            ClientId = request.ClientId,
+            ClientMetadataUrl = request.ClientMetadataUrl,
             CallbackPort = request.CallbackPort,
             AuthTimeout = timeout,
-            Headers = headers,
-            Auth = request.BearerToken is not null ? "bearer" : null,
+            HeaderNames = headers.Select(h => h.Name).ToList(),
+            UsesBearerToken = request.BearerToken is not null,
         };
+        return new WorkloadRecord(name, remote.ToString(), transport, port, config);
+    }
+
+    /// <summary>Parses <c>Name=Value</c> headers; Authorization is Tether's own and cannot be set.</summary>
+    public static IReadOnlyList<(string Name, string Value)> ParseHeaders(IEnumerable<string> headers)
+    {
+        var parsed = new List<(string, string)>();
+        foreach (var header in headers)
+        {
+            var eq = header.IndexOf('=', StringComparison.Ordinal);
+            var name = eq > 0 ? header[..eq].Trim() : "";
+            if (!HeaderName().IsMatch(name) || name.Equals("Authorization", StringComparison.OrdinalIgnoreCase) || header.AsSpan(eq + 1).ContainsAny('\r', '\n'))
+            {
+                throw WorkloadException.BadRequest($"--header {header}: expected Name=Value with a valid header name other than Authorization");
+            }
+
+            parsed.Add((name, header[(eq + 1)..].Trim()));
+        }
+
+        return parsed;
     }
 
     /// <summary>A name from the URL's host: <c>mcp.example.com</c> → <c>mcp-example-com</c>.</summary>
@@ -99,13 +108,12 @@ internal static partial class WorkloadSpecs
         }
     }
 
-    public static string LocalUrl(WorkloadSpec spec, int port) =>
-        $"http://127.0.0.1:{port}/{(spec.Transport == "sse" ? "sse" : "mcp")}";
+    public static string LocalUrl(WorkloadRecord record) =>
+        $"http://127.0.0.1:{record.Port}/{(record.Transport == "sse" ? "sse" : "mcp")}";
 
-    public static string Write(WorkloadSpec spec) => JsonSerializer.Serialize(spec, WorkloadSpecJson.Default.WorkloadSpec);
-
-    public static WorkloadSpec Parse(string json) =>
-        JsonSerializer.Deserialize(json, WorkloadSpecJson.Default.WorkloadSpec) ?? throw new JsonException("empty workload spec");
+    /// <summary>How the workload authenticates, as the API shows it.</summary>
+    public static string Auth(WorkloadConfig config) =>
+        config.UsesBearerToken ? "bearer" : config.NoAuth ? "none" : config.ClientAuthMethod is not null ? "oauth" : "unknown";
 
     private static Uri AbsoluteHttpUrl(string value, string what)
     {

@@ -1,0 +1,29 @@
+using System.Diagnostics;
+using Spectre.Console;
+
+namespace Tether.Cli;
+
+/// <summary>The demo's output: numbered steps, narration and the live status timeline, with elapsed time.</summary>
+internal sealed class DemoConsole(TextWriter output)
+{
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly IAnsiConsole _console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
+    private int _step;
+
+    public void Step(string title) =>
+        _console.MarkupLine($"\n[bold blue]{Elapsed}  {++_step}. {Markup.Escape(title)}[/]");
+
+    public void Say(string text) => _console.MarkupLine($"[grey]{Elapsed}[/]     {Markup.Escape(text)}");
+
+    public void Ok(string text) => _console.MarkupLine($"[grey]{Elapsed}[/]     [green]✓[/] {Markup.Escape(text)}");
+
+    public void Bad(string text) => _console.MarkupLine($"[grey]{Elapsed}[/]     [red]✗[/] {Markup.Escape(text)}");
+
+    public void Transition(DateTimeOffset at, string from, string to, string reason)
+    {
+        _ = at;
+        _console.MarkupLine($"[grey]{Elapsed}[/]     [yellow]status[/] {Markup.Escape(from)} → {StatusText.Markup(to, null)}  [grey]{Markup.Escape(reason)}[/]");
+    }
+
+    private string Elapsed => $"{_clock.Elapsed.TotalSeconds,5:0.0}s";
+}
