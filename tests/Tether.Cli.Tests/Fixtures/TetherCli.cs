@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Tether.Tests.Fixtures;
+
+/// <summary>Runs the real <c>tether</c> executable (as built next to the tests) in a throw-away <c>TETHER_HOME</c>.</summary>
+public sealed class TetherCli : IAsyncDisposable
+{
+    private static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(90);
+
+    public TetherCli()
+    {
+        Home = Directory.CreateTempSubdirectory("tether-cli-test-").FullName;
+    }
+
+    /// <summary>The <c>TETHER_HOME</c> of every command this instance runs.</summary>
+    public string Home { get; }
+
+    /// <summary>Extra environment for every command (token settings, BROWSER, …).</summary>
+    public Dictionary<string, string> Environment { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Runs <c>tether ARGS</c> to the end; <paramref name="onStderrLine"/> sees stderr lines as they come.</summary>
+    public async Task<CliResult> RunAsync(IEnumerable<string> args, Func<string, Task>? onStderrLine = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "tether.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["TETHER_HOME"] = Home;
+        start.Environment["TETHER_KEY_SOURCE"] = "file";
+        start.Environment.Remove("BROWSER");
+        foreach (var (key, value) in Environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        process.StandardInput.Close();
+        var stdout = new StringBuilder();
+        var stderr = new StringBuilder();
+        var outTask = PumpAsync(process.StandardOutput, stdout, null);
+        var errTask = PumpAsync(process.StandardError, stderr, onStderrLine);
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(timeout ?? DefaultTimeout);
+        try
+        {
+            await process.WaitForExitAsync(limit.Token);
+            await Task.WhenAll(outTask, errTask).WaitAsync(limit.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"tether {string.Join(' ', start.ArgumentList.Skip(1))} did not finish in time; stderr: {stderr}");
+        }
+
+        return new CliResult(process.ExitCode, stdout.ToString(), stderr.ToString());
+    }
+
+    public Task<CliResult> RunAsync(params string[] args) => RunAsync(args, null);
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await RunAsync(["serve", "--stop"], timeout: TimeSpan.FromSeconds(30));
+            for (var i = 0; i < 100 && File.Exists(Path.Combine(Home, "host.json")); i++)
+            {
+                await Task.Delay(100);
+            }
+        }
+        catch (TimeoutException)
+        {
+        }
+
+        try
+        {
+            Directory.Delete(Home, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private static async Task PumpAsync(StreamReader reader, StringBuilder sink, Func<string, Task>? onLine)
+    {
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            lock (sink)
+            {
+                sink.AppendLine(line);
+            }
+
+            if (onLine is not null)
+            {
+                await onLine(line);
+            }
+        }
+    }
+}
+
+/// <summary>What a <c>tether</c> command did.</summary>
+public sealed record CliResult(int ExitCode, string Stdout, string Stderr);
