@@ -21,7 +21,6 @@ public sealed class TokenEndpointClient
     /// <summary>The default time-out of one token request.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
 
-    private static readonly ProductInfoHeaderValue UserAgent = new("Tether", Version);
     private readonly HttpClient _http;
     private readonly TimeProvider _time;
     private readonly TimeSpan _timeout;
@@ -37,6 +36,8 @@ public sealed class TokenEndpointClient
     /// <summary>Tether's version as sent in <c>User-Agent: Tether/&lt;version&gt;</c>.</summary>
     public static string Version { get; } =
         typeof(TokenEndpointClient).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    private static ProductInfoHeaderValue UserAgent { get; } = new("Tether", Version);
 
     /// <summary>A <c>refresh_token</c> grant; the old refresh token is kept when the server rotates none.</summary>
     public Task<TokenEndpointOutcome> RefreshAsync(TokenClientConfig config, string refreshToken, CancellationToken cancellationToken)
