@@ -267,7 +267,19 @@ public sealed partial class TokenLifecycle
                 continue;
             }
 
-            await ((Task)Task.WhenAny(wake, Task.Delay(wait, _time, cancellationToken))).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            var delay = Task.Delay(wait, _time, cancellationToken);
+            lock (_lock)
+            {
+                _parkedUntil = _time.GetUtcNow() + wait;
+                _parks++;
+            }
+
+            await ((Task)Task.WhenAny(wake, delay)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            lock (_lock)
+            {
+                _parkedUntil = null;
+            }
+
             var wall = _time.GetUtcNow();
             var jump = (wall - lastWall) - _time.GetElapsedTime(lastTick);
             lastWall = wall;

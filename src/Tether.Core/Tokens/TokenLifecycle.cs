@@ -47,6 +47,8 @@ public sealed partial class TokenLifecycle : IAccessTokenSource, IAsyncDisposabl
     private DateTimeOffset _notBefore;
     private TokenEndpointOutcome? _lastFailure;
     private string? _forcedToken;
+    private DateTimeOffset? _parkedUntil;
+    private int _parks;
 
     /// <summary>Creates the engine of one workload; nothing happens until <see cref="StartAsync"/>.</summary>
     /// <param name="workload">The workload's name (logs, reasons).</param>
@@ -112,6 +114,18 @@ public sealed partial class TokenLifecycle : IAccessTokenSource, IAsyncDisposabl
             lock (_lock)
             {
                 return _lastFailure;
+            }
+        }
+    }
+
+    /// <summary>Where the monitor sleeps until, and how often it went to sleep: lets tests step a fake clock deterministically.</summary>
+    internal (DateTimeOffset? Until, int Count, bool Stopped) MonitorPark
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return (_parkedUntil, _parks, _stopped);
             }
         }
     }

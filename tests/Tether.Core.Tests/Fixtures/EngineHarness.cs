@@ -24,6 +24,7 @@ public sealed class EngineHarness : IAsyncDisposable
         Time = time as FakeTimeProvider ?? new FakeTimeProvider(Start);
         var clock = time ?? Time;
         Handler = handler as ScriptedHandler ?? new ScriptedHandler();
+        Handler.Clock ??= clock;
         Store = store ?? new InMemoryTokenStore(initial);
         Tracker = new WorkloadStatusTracker("w1", WorkloadStatus.Starting, Sink, clock);
         Http = new HttpClient(handler ?? Handler);
@@ -58,18 +59,57 @@ public sealed class EngineHarness : IAsyncDisposable
 
     public string AllLogText => string.Join("\n", LogCollector.GetSnapshot().Select(r => r.Message + " " + string.Join(",", r.StructuredState?.Select(kv => kv.Value) ?? [])));
 
-    /// <summary>Moves the fake clock and lets the monitor react.</summary>
-    public async Task AdvanceAsync(TimeSpan by)
+    /// <summary>
+    /// Moves the fake clock by <paramref name="by"/>, stopping at each moment the engine's monitor sleeps until and
+    /// waiting for it to go back to sleep, so that every timer fires at its own time.
+    /// </summary>
+    public Task AdvanceAsync(TimeSpan by) => AdvanceAsync(Time, by, Engine);
+
+    public static async Task AdvanceAsync(FakeTimeProvider time, TimeSpan by, params TokenLifecycle[] engines)
     {
-        var step = TimeSpan.FromSeconds(1);
-        for (var moved = TimeSpan.Zero; moved < by; moved += step)
+        var remaining = by;
+        while (remaining > TimeSpan.Zero)
         {
-            Time.Advance(by - moved < step ? by - moved : step);
-            await Task.Yield();
+            foreach (var engine in engines)
+            {
+                await Eventually.TrueAsync(() => engine.MonitorPark.Until is not null || IsStopped(engine), "the monitor to sleep");
+            }
+
+            var now = time.GetUtcNow();
+            var nextWake = engines.Where(e => !IsStopped(e)).Select(e => e.MonitorPark.Until ?? DateTimeOffset.MaxValue).DefaultIfEmpty(DateTimeOffset.MaxValue).Min();
+            var step = nextWake - now;
+            if (step <= TimeSpan.Zero)
+            {
+                step = TimeSpan.FromMilliseconds(1);
+            }
+
+            var wakes = step <= remaining;
+            if (!wakes)
+            {
+                step = remaining;
+            }
+
+            var counts = engines.Select(e => e.MonitorPark.Count).ToArray();
+            time.Advance(step);
+            remaining -= step;
+            if (wakes)
+            {
+                for (var i = 0; i < engines.Length; i++)
+                {
+                    var engine = engines[i];
+                    var before = counts[i];
+                    if (!IsStopped(engine) && engine.MonitorPark.Until is { } until && until <= time.GetUtcNow())
+                    {
+                        await Eventually.TrueAsync(() => engine.MonitorPark.Count > before || engine.MonitorPark.Until is null && IsStopped(engine), "the monitor to wake and sleep again");
+                    }
+                }
+            }
         }
 
         await Eventually.SettleAsync();
     }
+
+    private static bool IsStopped(TokenLifecycle engine) => engine.MonitorPark.Stopped;
 
     public async ValueTask DisposeAsync()
     {

@@ -11,6 +11,10 @@ public sealed class ScriptedHandler : HttpMessageHandler
 
     public int Requests { get; private set; }
 
+    public TimeProvider? Clock { get; set; }
+
+    public List<DateTimeOffset> RequestTimes { get; } = [];
+
     public List<string> Bodies { get; } = [];
 
     public ScriptedHandler Then(Func<HttpRequestMessage, HttpResponseMessage> answer)
@@ -50,6 +54,7 @@ public sealed class ScriptedHandler : HttpMessageHandler
         lock (_answers)
         {
             Requests++;
+            RequestTimes.Add(Clock?.GetUtcNow() ?? default);
             answer = _answers.Count > 0 ? (_last = _answers.Dequeue()) : _last ?? throw new InvalidOperationException("no scripted answer");
         }
 
