@@ -1,0 +1,271 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Reflection;
+using System.Security.Authentication;
+using System.Text;
+using System.Text.Json;
+
+namespace Tether.Tokens;
+
+/// <summary>
+/// Calls a token endpoint and classifies every answer (the spec's table) instead of throwing. Reads at most
+/// <see cref="MaxBodyBytes"/> and never follows a redirect: give it an <see cref="HttpClient"/> whose handler has
+/// <c>AllowAutoRedirect = false</c>, and any 3xx is a transient outcome anyway.
+/// </summary>
+public sealed class TokenEndpointClient
+{
+    /// <summary>The most of a token response that is read.</summary>
+    public const int MaxBodyBytes = 1024 * 1024;
+
+    /// <summary>The default time-out of one token request.</summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly HttpClient _http;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _timeout;
+
+    /// <summary>Creates a client over <paramref name="http"/>.</summary>
+    public TokenEndpointClient(HttpClient http, TimeProvider time, TimeSpan? timeout = null)
+    {
+        _http = http;
+        _time = time;
+        _timeout = timeout ?? DefaultTimeout;
+    }
+
+    /// <summary>Tether's version as sent in <c>User-Agent: Tether/&lt;version&gt;</c>.</summary>
+    public static string Version { get; } =
+        typeof(TokenEndpointClient).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    private static ProductInfoHeaderValue UserAgent { get; } = new("Tether", Version);
+
+    /// <summary>A <c>refresh_token</c> grant; the old refresh token is kept when the server rotates none.</summary>
+    public Task<TokenEndpointOutcome> RefreshAsync(TokenClientConfig config, string refreshToken, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var form = new List<KeyValuePair<string, string>>
+        {
+            new("grant_type", "refresh_token"),
+            new("refresh_token", refreshToken),
+        };
+        if (config.Scope is { Length: > 0 } scope)
+        {
+            form.Add(new("scope", scope));
+        }
+
+        return SendAsync(config, form, refreshToken, cancellationToken);
+    }
+
+    private async Task<TokenEndpointOutcome> SendAsync(TokenClientConfig config, List<KeyValuePair<string, string>> form, string? previousRefreshToken, CancellationToken cancellationToken)
+    {
+        if (config.Resource is { Length: > 0 } resource)
+        {
+            form.Add(new("resource", resource));
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, config.TokenEndpoint);
+        switch (config.AuthMethod)
+        {
+            case ClientAuthMethod.ClientSecretBasic:
+                var basic = Uri.EscapeDataString(config.ClientId) + ":" + Uri.EscapeDataString(config.ClientSecret ?? "");
+                request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(basic)));
+                break;
+            case ClientAuthMethod.ClientSecretPost:
+                form.Add(new("client_id", config.ClientId));
+                form.Add(new("client_secret", config.ClientSecret ?? ""));
+                break;
+            default:
+                form.Add(new("client_id", config.ClientId));
+                break;
+        }
+
+        request.Content = new FormUrlEncodedContent(form);
+        request.Headers.UserAgent.Add(UserAgent);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+
+        using var timeout = new CancellationTokenSource(_timeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        try
+        {
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token);
+            var status = (int)response.StatusCode;
+            var retryAfter = RetryAfter(response);
+            if (status is >= 300 and < 400)
+            {
+                return TokenEndpointOutcome.Transient($"token endpoint redirected (http {status}), not followed: a captive portal or proxy?", status, retryAfter);
+            }
+
+            var (body, complete) = await ReadCappedAsync(response.Content, linked.Token);
+            if (!complete)
+            {
+                return TokenEndpointOutcome.Transient($"token endpoint answer over {MaxBodyBytes / 1024 / 1024} MiB (http {status}), not read", status, retryAfter);
+            }
+
+            return Classify(status, body, retryAfter, previousRefreshToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return TokenEndpointOutcome.Cancelled;
+        }
+        catch (OperationCanceledException)
+        {
+            return TokenEndpointOutcome.Transient($"token endpoint did not answer within {_timeout.TotalSeconds:0}s");
+        }
+        catch (HttpRequestException ex)
+        {
+            return TokenEndpointOutcome.Transient($"token endpoint unreachable: {Describe(ex)}");
+        }
+        catch (IOException ex)
+        {
+            return TokenEndpointOutcome.Transient($"token endpoint connection failed: {ex.Message}");
+        }
+    }
+
+    private TokenEndpointOutcome Classify(int status, byte[] body, TimeSpan? retryAfter, string? previousRefreshToken)
+    {
+        if (status is >= 200 and < 300)
+        {
+            return ParseTokens(body, previousRefreshToken) is { } tokens
+                ? new TokenEndpointOutcome(OutcomeClass.Success, tokens, status, null, null, "refreshed")
+                : TokenEndpointOutcome.Transient($"token endpoint answered http {status} without a usable access_token", status, retryAfter);
+        }
+
+        if (status >= 500)
+        {
+            return TokenEndpointOutcome.Transient($"token endpoint answered http {status}", status, retryAfter);
+        }
+
+        if (status == 429)
+        {
+            return TokenEndpointOutcome.Transient("token endpoint is rate limiting (http 429)", status, retryAfter);
+        }
+
+        var error = OAuthError(body);
+        if (error is null)
+        {
+            return TokenEndpointOutcome.Transient($"token endpoint answered http {status} with no OAuth error (a WAF or proxy page?)", status, retryAfter);
+        }
+
+        if (error is "temporarily_unavailable" or "server_error")
+        {
+            return TokenEndpointOutcome.Transient($"token endpoint answered {error} (http {status})", status, retryAfter, error);
+        }
+
+        return new TokenEndpointOutcome(OutcomeClass.Permanent, null, status, error, null, $"token endpoint refused: {error} (http {status})");
+    }
+
+    private TokenSet? ParseTokens(byte[] body, string? previousRefreshToken)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(body);
+            var root = json.RootElement;
+            if (root.ValueKind != JsonValueKind.Object
+                || !root.TryGetProperty("access_token", out var access)
+                || access.ValueKind != JsonValueKind.String
+                || access.GetString() is not { Length: > 0 } accessToken)
+            {
+                return null;
+            }
+
+            TimeSpan? lifetime = null;
+            if (root.TryGetProperty("expires_in", out var expiresIn))
+            {
+                if (expiresIn.ValueKind == JsonValueKind.Number && expiresIn.TryGetInt64(out var seconds) && seconds > 0)
+                {
+                    lifetime = TimeSpan.FromSeconds(Math.Min(seconds, (long)TimeSpan.FromDays(3650).TotalSeconds));
+                }
+                else if (expiresIn.ValueKind == JsonValueKind.String && long.TryParse(expiresIn.GetString(), out seconds) && seconds > 0)
+                {
+                    lifetime = TimeSpan.FromSeconds(Math.Min(seconds, (long)TimeSpan.FromDays(3650).TotalSeconds));
+                }
+            }
+
+            var refresh = root.TryGetProperty("refresh_token", out var r) && r.ValueKind == JsonValueKind.String && r.GetString() is { Length: > 0 } rotated
+                ? rotated
+                : previousRefreshToken;
+            var scope = root.TryGetProperty("scope", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
+            var now = _time.GetUtcNow();
+            return new TokenSet(accessToken, lifetime is { } l ? now + l : null, refresh, scope) { IssuedLifetime = lifetime };
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string? OAuthError(byte[] body)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(body);
+            return json.RootElement.ValueKind == JsonValueKind.Object
+                && json.RootElement.TryGetProperty("error", out var error)
+                && error.ValueKind == JsonValueKind.String
+                && error.GetString() is { Length: > 0 } code
+                    ? code
+                    : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private TimeSpan? RetryAfter(HttpResponseMessage response)
+    {
+        if (response.Headers.RetryAfter is not { } header)
+        {
+            return response.Headers.TryGetValues("Retry-After", out var raw) ? RetryAfterParser.Parse(raw.FirstOrDefault(), _time.GetUtcNow()) : null;
+        }
+
+        return header.Delta is { } delta
+            ? RetryAfterParser.Parse(((long)delta.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture), _time.GetUtcNow())
+            : header.Date is { } date ? RetryAfterParser.Parse(date.ToString("r", System.Globalization.CultureInfo.InvariantCulture), _time.GetUtcNow()) : null;
+    }
+
+    private static async Task<(byte[] Body, bool Complete)> ReadCappedAsync(HttpContent content, CancellationToken cancellationToken)
+    {
+        if (content.Headers.ContentLength is > MaxBodyBytes)
+        {
+            return ([], false);
+        }
+
+        await using var stream = await content.ReadAsStreamAsync(cancellationToken);
+        var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        while (true)
+        {
+            var read = await stream.ReadAsync(chunk, cancellationToken);
+            if (read == 0)
+            {
+                return (buffer.ToArray(), true);
+            }
+
+            if (buffer.Length + read > MaxBodyBytes)
+            {
+                return ([], false);
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+    }
+
+    private static string Describe(HttpRequestException ex) => ex.InnerException switch
+    {
+        SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.TryAgain or SocketError.NoData } => "DNS lookup failed",
+        SocketException { SocketErrorCode: SocketError.ConnectionRefused } => "connection refused",
+        SocketException { SocketErrorCode: SocketError.ConnectionReset } => "connection reset",
+        SocketException socket => socket.SocketErrorCode.ToString(),
+        AuthenticationException => "TLS handshake failed",
+        IOException io => io.Message,
+        _ => ex.HttpRequestError switch
+        {
+            HttpRequestError.NameResolutionError => "DNS lookup failed",
+            HttpRequestError.ConnectionError => "connection failed",
+            HttpRequestError.SecureConnectionError => "TLS handshake failed",
+            HttpRequestError.ResponseEnded => "connection closed before an answer",
+            _ => ex.Message,
+        },
+    };
+}

@@ -1,0 +1,410 @@
+using Microsoft.Extensions.Logging;
+using Tether.Configuration;
+using Tether.Workloads;
+
+namespace Tether.Tokens;
+
+/// <summary>
+/// Keeps one workload's OAuth tokens alive: refresh ahead of expiry, short retry, the <c>auth_retrying</c> cadence,
+/// probes, the ceiling, permanent verdicts, single-flight refresh across callers and (through the store's lease)
+/// across processes. Its <see cref="GetTokenAsync"/> is the request path.
+/// </summary>
+/// <remarks>
+/// All state below is guarded by <c>_lock</c>, except <c>_snapshot</c>, which the request path reads without a lock.
+/// Every status change goes through the <see cref="WorkloadStatusTracker"/>, which refuses them once stopping.
+/// </remarks>
+public sealed partial class TokenLifecycle : IAccessTokenSource, IAsyncDisposable
+{
+    private static readonly TimeSpan ClockCheckInterval = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan ClockJumpThreshold = TimeSpan.FromSeconds(10);
+
+    private readonly object _lock = new();
+    private readonly string _workload;
+    private readonly TokenClientConfig _config;
+    private readonly TokenLifecycleOptions _options;
+    private readonly ITokenStore _store;
+    private readonly WorkloadStatusTracker _tracker;
+    private readonly TokenEndpointClient _client;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Func<double> _random;
+    private readonly CancellationTokenSource _stopping = new();
+
+    private volatile Snapshot? _snapshot;
+    private TokenSet? _tokens;
+    private TokenSet? _pending;
+    private Task<TokenEndpointOutcome>? _inflight;
+    private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Task _monitor = Task.CompletedTask;
+    private bool _started;
+    private bool _stopped;
+    private bool _unauthenticated;
+    private int _failures;
+    private int _longAttempts;
+    private DateTimeOffset? _firstFailureAt;
+    private DateTimeOffset? _lastAttemptAt;
+    private DateTimeOffset? _nextAttemptAt;
+    private DateTimeOffset _notBefore;
+    private TokenEndpointOutcome? _lastFailure;
+    private string? _forcedToken;
+    private DateTimeOffset? _parkedUntil;
+    private int _parks;
+
+    /// <summary>Creates the engine of one workload; nothing happens until <see cref="StartAsync"/>.</summary>
+    /// <param name="workload">The workload's name (logs, reasons).</param>
+    /// <param name="config">The client and token endpoint.</param>
+    /// <param name="options">The settings.</param>
+    /// <param name="store">Where the tokens live; its lease makes refresh single-flight across processes.</param>
+    /// <param name="tracker">The workload's status owner.</param>
+    /// <param name="client">The token endpoint client.</param>
+    /// <param name="time">The clock for every wait and timestamp.</param>
+    /// <param name="logger">Where events go; never a token.</param>
+    /// <param name="random">Jitter source in [0, 1); <see cref="Random.Shared"/> when absent.</param>
+    public TokenLifecycle(
+        string workload,
+        TokenClientConfig config,
+        TokenLifecycleOptions options,
+        ITokenStore store,
+        WorkloadStatusTracker tracker,
+        TokenEndpointClient client,
+        TimeProvider time,
+        ILogger logger,
+        Func<double>? random = null)
+    {
+        _workload = workload;
+        _config = config;
+        _options = options;
+        _store = store;
+        _tracker = tracker;
+        _client = client;
+        _time = time;
+        _logger = logger;
+        _random = random ?? Random.Shared.NextDouble;
+    }
+
+    /// <summary>When the next token-endpoint attempt is due, if one is scheduled.</summary>
+    public DateTimeOffset? NextAttemptAt
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _nextAttemptAt;
+            }
+        }
+    }
+
+    /// <summary>When the current access token expires, if known.</summary>
+    public DateTimeOffset? AccessTokenExpiresAt
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _tokens?.ExpiresAt;
+            }
+        }
+    }
+
+    /// <summary>The outcome of the last failed attempt of the current failure streak, if any.</summary>
+    public TokenEndpointOutcome? LastFailure
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _lastFailure;
+            }
+        }
+    }
+
+    /// <summary>Where the monitor sleeps until, and how often it went to sleep: lets tests step a fake clock deterministically.</summary>
+    internal (DateTimeOffset? Until, int Count, bool Stopped) MonitorPark
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return (_parkedUntil, _parks, _stopped);
+            }
+        }
+    }
+
+    /// <summary>Loads the tokens from the store and starts the monitor; refreshes at once when the stored token has expired.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var tokens = await _store.LoadAsync(cancellationToken);
+        lock (_lock)
+        {
+            if (_stopped || _started)
+            {
+                return;
+            }
+
+            _started = true;
+            var now = _time.GetUtcNow();
+            if (tokens is null)
+            {
+                GoUnauthenticated_NeedsLock($"no tokens stored: run 'tether reauth {_workload}'");
+            }
+            else if (Snapshot.For(tokens) is { } snapshot && snapshot.UsableAt(now))
+            {
+                Publish_NeedsLock(tokens, now);
+                _tracker.TryTransition(WorkloadStatus.Running, "token from the store is still good");
+            }
+            else if (tokens.RefreshToken is not null)
+            {
+                _tokens = tokens;
+                _nextAttemptAt = now;
+            }
+            else
+            {
+                GoUnauthenticated_NeedsLock($"the stored token has expired and there is no refresh token: run 'tether reauth {_workload}'");
+            }
+
+            _monitor = Task.Run(MonitorAsync);
+        }
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<TokenAnswer> GetTokenAsync(CancellationToken cancellationToken)
+    {
+        var snapshot = _snapshot;
+        if (snapshot is not null && _time.GetUtcNow() < snapshot.UsableUntil)
+        {
+            return new ValueTask<TokenAnswer>(TokenAnswer.FromToken(snapshot.AccessToken));
+        }
+
+        return new ValueTask<TokenAnswer>(GetTokenSlowAsync(cancellationToken));
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<TokenAnswer> RefreshAfterRejectionAsync(string rejectedAccessToken, CancellationToken cancellationToken)
+    {
+        Task<TokenEndpointOutcome> attempt;
+        lock (_lock)
+        {
+            if (Unserved_NeedsLock() is { } unserved)
+            {
+                return unserved;
+            }
+
+            var now = _time.GetUtcNow();
+            if (_snapshot is { } current && current.AccessToken != rejectedAccessToken && current.UsableAt(now))
+            {
+                return TokenAnswer.FromToken(current.AccessToken);
+            }
+
+            if (rejectedAccessToken == _forcedToken)
+            {
+                GoUnauthenticated_NeedsLock($"the MCP server rejected a freshly refreshed token (http 401): run 'tether reauth {_workload}'");
+                return Unauthenticated_NeedsLock();
+            }
+
+            Log.UpstreamRejected(_logger, _workload);
+            if (_snapshot?.AccessToken == rejectedAccessToken)
+            {
+                _snapshot = null;
+            }
+
+            attempt = StartAttempt_NeedsLock(now);
+        }
+
+        if (!await WaitBoundedAsync(attempt, cancellationToken))
+        {
+            return RetryingAfterWait();
+        }
+
+        lock (_lock)
+        {
+            if (_snapshot is { } fresh && fresh.AccessToken != rejectedAccessToken && fresh.UsableAt(_time.GetUtcNow()))
+            {
+                _forcedToken = fresh.AccessToken;
+                return TokenAnswer.FromToken(fresh.AccessToken);
+            }
+
+            return Unserved_NeedsLock() ?? Retrying_NeedsLock();
+        }
+    }
+
+    /// <summary>The machine's network changed or came back: try at once if a failure streak is on (at most once per probe interval).</summary>
+    public void NotifyNetworkChanged() => Probe("network changed");
+
+    /// <summary>Stops the monitor and drops whatever is in flight: nothing may change the status or tokens afterwards.</summary>
+    public async Task StopAsync()
+    {
+        Task monitor;
+        Task? inflight;
+        lock (_lock)
+        {
+            if (_stopped)
+            {
+                return;
+            }
+
+            _stopped = true;
+            _snapshot = null;
+            monitor = _monitor;
+            inflight = _inflight;
+            _wake.TrySetResult();
+        }
+
+        await _stopping.CancelAsync();
+        await monitor.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (inflight is not null)
+        {
+            await ((Task)inflight).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _stopping.Dispose();
+    }
+
+    private async Task<TokenAnswer> GetTokenSlowAsync(CancellationToken cancellationToken)
+    {
+        Task<TokenEndpointOutcome> attempt;
+        lock (_lock)
+        {
+            if (Unserved_NeedsLock() is { } unserved)
+            {
+                return unserved;
+            }
+
+            var now = _time.GetUtcNow();
+            if (_snapshot is { } snapshot && snapshot.UsableAt(now))
+            {
+                return TokenAnswer.FromToken(snapshot.AccessToken);
+            }
+
+            if (_inflight is { IsCompleted: false } inflight)
+            {
+                attempt = inflight;
+            }
+            else if (_failures == 0 || ProbeAllowed_NeedsLock(now))
+            {
+                if (_failures > 0)
+                {
+                    Log.Probe(_logger, _workload, "request");
+                }
+
+                attempt = StartAttempt_NeedsLock(now);
+            }
+            else
+            {
+                return Retrying_NeedsLock();
+            }
+        }
+
+        if (!await WaitBoundedAsync(attempt, cancellationToken))
+        {
+            return RetryingAfterWait();
+        }
+
+        lock (_lock)
+        {
+            var snapshot = _snapshot;
+            return snapshot is not null && snapshot.UsableAt(_time.GetUtcNow())
+                ? TokenAnswer.FromToken(snapshot.AccessToken)
+                : Unserved_NeedsLock() ?? Retrying_NeedsLock();
+        }
+    }
+
+    private async Task<bool> WaitBoundedAsync(Task attempt, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await attempt.WaitAsync(_options.RequestWait, _time, cancellationToken);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    private TokenAnswer RetryingAfterWait()
+    {
+        lock (_lock)
+        {
+            return Unserved_NeedsLock() ?? new TokenAnswer(
+                TokenAnswerKind.Retrying,
+                null,
+                RetryAfterSeconds_NeedsLock(),
+                $"refreshing the token took longer than {DurationParser.Format(_options.RequestWait)}; retry shortly");
+        }
+    }
+
+    private void Probe(string trigger)
+    {
+        lock (_lock)
+        {
+            if (_failures > 0 && !_unauthenticated && !_stopped && _started && ProbeAllowed_NeedsLock(_time.GetUtcNow()))
+            {
+                Log.Probe(_logger, _workload, trigger);
+                _ = StartAttempt_NeedsLock(_time.GetUtcNow());
+            }
+        }
+    }
+
+    private bool ProbeAllowed_NeedsLock(DateTimeOffset now) =>
+        !_unauthenticated
+        && now >= _notBefore
+        && (_lastAttemptAt is not { } last || now - last >= _options.ProbeMinInterval);
+
+    private Task<TokenEndpointOutcome> StartAttempt_NeedsLock(DateTimeOffset now)
+    {
+        if (_inflight is { IsCompleted: false } inflight)
+        {
+            return inflight;
+        }
+
+        _lastAttemptAt = now;
+        var attempt = Task.Run(AttemptAsync);
+        _inflight = attempt;
+        return attempt;
+    }
+
+    private TokenAnswer? Unserved_NeedsLock()
+    {
+        if (_stopped || !_started)
+        {
+            return new TokenAnswer(TokenAnswerKind.Unavailable, null, 2, $"{_workload} is not running");
+        }
+
+        return _unauthenticated ? Unauthenticated_NeedsLock() : null;
+    }
+
+    private TokenAnswer Unauthenticated_NeedsLock() =>
+        new(TokenAnswerKind.Unauthenticated, null, 0, $"{_workload} needs a new sign-in: {_tracker.Reason}");
+
+    private TokenAnswer Retrying_NeedsLock() =>
+        new(TokenAnswerKind.Retrying, null, RetryAfterSeconds_NeedsLock(), _lastFailure?.Reason ?? "refreshing the access token");
+
+    private int RetryAfterSeconds_NeedsLock()
+    {
+        var until = _nextAttemptAt is { } next ? next - _time.GetUtcNow() : _options.ProbeMinInterval;
+        return (int)Math.Clamp(Math.Ceiling(until.TotalSeconds), 1, 600);
+    }
+
+    private sealed record Snapshot(string AccessToken, DateTimeOffset UsableUntil)
+    {
+        /// <summary>Usable until a little before expiry, so that a request does not reach the server with a token about to die.</summary>
+        public static Snapshot? For(TokenSet tokens)
+        {
+            if (tokens.ExpiresAt is not { } expires)
+            {
+                return new Snapshot(tokens.AccessToken, DateTimeOffset.MaxValue);
+            }
+
+            var lifetime = tokens.IssuedLifetime ?? TimeSpan.FromMinutes(5);
+            var skew = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(5).Ticks, lifetime.Ticks / 10));
+            return new Snapshot(tokens.AccessToken, expires - skew);
+        }
+
+        public bool UsableAt(DateTimeOffset now) => now < UsableUntil;
+    }
+}

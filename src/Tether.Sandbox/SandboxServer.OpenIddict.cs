@@ -1,0 +1,77 @@
+using Microsoft.Extensions.DependencyInjection;
+using OpenIddict.Abstractions;
+using OpenIddict.Server;
+using Tether.Sandbox.Authorization;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+using static OpenIddict.Server.OpenIddictServerEvents;
+
+namespace Tether.Sandbox;
+
+public sealed partial class SandboxServer
+{
+    /// <summary>
+    /// OpenIddict in degraded mode (no database): the client and redirect URI checks are ours, as are the spent refresh
+    /// tokens and revocation (see <see cref="TokenLedger"/>). PKCE S256 only; dynamic registration advertised.
+    /// </summary>
+    private static void ConfigureOpenIddict(IServiceCollection services, SandboxServer sandbox)
+    {
+        services.AddOpenIddict()
+            .AddServer(o =>
+            {
+                o.SetIssuer(sandbox.Issuer);
+                o.SetAuthorizationEndpointUris("authorize")
+                    .SetTokenEndpointUris("token")
+                    .SetConfigurationEndpointUris(".well-known/openid-configuration", ".well-known/oauth-authorization-server");
+                o.AllowAuthorizationCodeFlow().AllowRefreshTokenFlow().RequireProofKeyForCodeExchange();
+                o.RegisterScopes("mcp:tools", Scopes.OfflineAccess);
+
+                // RFC 8707: the MCP server, and a second resource it does not serve (a token for it must be refused there).
+                o.RegisterResources(sandbox.McpUrl, sandbox.OtherResource);
+                o.AddEphemeralEncryptionKey().AddEphemeralSigningKey().DisableAccessTokenEncryption();
+                o.EnableDegradedMode();
+                o.UseAspNetCore()
+                    .DisableTransportSecurityRequirement()
+                    .EnableAuthorizationEndpointPassthrough()
+                    .EnableTokenEndpointPassthrough();
+                o.Configure(options =>
+                {
+                    options.CodeChallengeMethods.Clear();
+                    options.CodeChallengeMethods.Add(CodeChallengeMethods.Sha256);
+                });
+                o.AddEventHandler<ValidateAuthorizationRequestContext>(handler => handler.UseInlineHandler(context =>
+                {
+                    if (sandbox.Clients.Find(context.ClientId) is not { } client)
+                    {
+                        context.Reject(Errors.InvalidClient, "the client is not known");
+                    }
+                    else if (context.RedirectUri is null || !client.Allows(new Uri(context.RedirectUri)))
+                    {
+                        context.Reject(Errors.InvalidRequest, "the redirect_uri is not registered for this client");
+                    }
+
+                    return default;
+                }));
+                o.AddEventHandler<ValidateTokenRequestContext>(handler => handler.UseInlineHandler(context =>
+                {
+                    if (sandbox.Clients.Find(context.ClientId) is not { } client || !ClientRegistry.SecretMatches(client, context.ClientSecret))
+                    {
+                        context.Reject(Errors.InvalidClient, "the client is not known or its credentials are wrong");
+                    }
+
+                    return default;
+                }));
+                o.AddEventHandler<HandleConfigurationRequestContext>(handler => handler.UseInlineHandler(context =>
+                {
+                    context.Metadata["registration_endpoint"] = new Uri(sandbox.Issuer, "register").AbsoluteUri;
+                    context.TokenEndpointAuthenticationMethods.Add("none");
+                    return default;
+                }));
+            })
+            .AddValidation(o =>
+            {
+                o.UseLocalServer();
+                o.UseAspNetCore();
+                o.AddAudiences(sandbox.McpUrl.AbsoluteUri);
+            });
+    }
+}
