@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using ModelContextProtocol;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 using Tether.Api;

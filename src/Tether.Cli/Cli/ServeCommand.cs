@@ -28,7 +28,7 @@ internal static class ServeCommand
             }
 
             var quiet = parse.GetValue(background);
-            await using var host = await TetherHost.StartAsync(new TetherHostOptions { LogToConsole = !quiet }, ct);
+            await using var host = await HostLauncher.StartInProcessAsync(restore: true, ct, logToConsole: !quiet);
             if (!quiet)
             {
                 Console.Out.WriteLine($"Tether host listening on {host.ApiUrl} (REST API, OpenAPI at {host.ApiUrl}openapi/v1.json). Ctrl-C to stop.");

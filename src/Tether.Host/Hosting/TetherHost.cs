@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -52,6 +53,7 @@ public sealed class TetherHost : IAsyncDisposable
         var paths = options.Paths ?? TetherPaths.FromEnvironment();
         paths.EnsureCreated();
         var tokenOptions = options.TokenOptions ?? HostSettings.Load(paths);
+        var keySource = KeySources.ModeFromEnvironment();
         if (options.Advertise && HostInfoFile.TryRead(paths) is { } existing && IsAlive(existing.Pid))
         {
             throw new HostAlreadyRunningException($"a Tether host is already running for {paths.Home} (pid {existing.Pid}, {existing.Url}); 'tether serve --stop' ends it");
@@ -77,7 +79,7 @@ public sealed class TetherHost : IAsyncDisposable
         TetherStore? store = null;
         try
         {
-            store = await TetherStore.OpenAsync(paths, loggerFactory, cancellationToken);
+            store = await TetherStore.OpenAsync(paths, keySource, options.TimeProvider, loggerFactory, cancellationToken);
             var workloads = new WorkloadManager(store, paths, tokenOptions, options.TimeProvider, loggerFactory, fileLogs);
             var apiKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
             TetherHost? host = null;
@@ -108,10 +110,7 @@ public sealed class TetherHost : IAsyncDisposable
         catch
         {
             await app.DisposeAsync();
-            if (store is not null)
-            {
-                await store.DisposeAsync();
-            }
+            store?.Dispose();
 
             fileLogs.Dispose();
             throw;
@@ -140,7 +139,7 @@ public sealed class TetherHost : IAsyncDisposable
         await Workloads.DisposeAsync();
         await _app.StopAsync(CancellationToken.None);
         await _app.DisposeAsync();
-        await _store.DisposeAsync();
+        _store.Dispose();
         _fileLogs.Dispose();
     }
 

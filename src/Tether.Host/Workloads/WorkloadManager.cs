@@ -25,7 +25,8 @@ internal sealed partial class WorkloadManager : IAsyncDisposable
         _time = time;
         _fileLogs = fileLogs;
         _logger = loggerFactory.CreateLogger<WorkloadManager>();
-        _starter = new WorkloadStarter(store, paths, tokenOptions, time, loggerFactory);
+        _ = paths;
+        _starter = new WorkloadStarter(store, tokenOptions, time, loggerFactory);
     }
 
     public int Count => _workloads.Count;

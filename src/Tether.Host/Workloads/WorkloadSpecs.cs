@@ -4,7 +4,7 @@ using Tether.Store;
 
 namespace Tether.Workloads;
 
-/// <summary>Turns a <c>tether run</c> request into a checked <see cref="WorkloadSpec"/>, and a spec into what each part needs.</summary>
+/// <summary>Turns a <c>tether run</c> request into a checked workload record, and a record into what each part needs.</summary>
 internal static partial class WorkloadSpecs
 {
     public static readonly TimeSpan DefaultAuthTimeout = TimeSpan.FromMinutes(5);

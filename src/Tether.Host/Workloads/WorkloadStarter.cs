@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
-using Tether.Configuration;
 using Tether.Proxy;
 using Tether.SignIn;
 using Tether.Store;
@@ -18,16 +17,17 @@ internal sealed partial class WorkloadStarter
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
     private readonly HttpClient _http;
+    private readonly SignInService _signIn;
 
-    public WorkloadStarter(TetherStore store, TetherPaths paths, TokenLifecycleOptions tokenOptions, TimeProvider time, ILoggerFactory loggerFactory)
+    public WorkloadStarter(TetherStore store, TokenLifecycleOptions tokenOptions, TimeProvider time, ILoggerFactory loggerFactory)
     {
-        _ = paths;
         _store = store;
         _tokenOptions = tokenOptions;
         _time = time;
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<WorkloadStarter>();
-        // One client for every token, metadata and registration call: never follows a redirect (a token must not go to
+
+        // One client for token, metadata and registration calls: never follows a redirect (a token must not go to
         // another host), pools connections, and lets each caller set its own time-out.
         _http = new HttpClient(new SocketsHttpHandler
         {
@@ -39,6 +39,7 @@ internal sealed partial class WorkloadStarter
         {
             Timeout = Timeout.InfiniteTimeSpan,
         };
+        _signIn = new SignInService(_http, store, time);
     }
 
     public async Task BringUpAsync(WorkloadRuntime runtime, bool interactive, CancellationToken cancellationToken)
@@ -48,39 +49,56 @@ internal sealed partial class WorkloadStarter
         try
         {
             var tokens = new WorkloadTokenSource(name);
-            tokens.Unavailable($"{name} is starting");
             if (!await StartEndpointAsync(runtime, tokens, cancellationToken))
             {
                 return;
             }
 
-            var bearer = await _store.GetSecretAsync(name, SecretKind.BearerToken, cancellationToken);
-            if (bearer is not null)
+            var config = runtime.Record.Config;
+            if (config.UsesBearerToken)
             {
-                await SetAuthAsync(runtime, "bearer", cancellationToken);
-                tokens.UseStatic(bearer);
+                tokens.UseStatic(await _store.GetSecretAsync(name, SecretKind.BearerToken, cancellationToken));
                 runtime.Tracker.TryTransition(WorkloadStatus.Running, "static bearer token");
                 return;
             }
 
-            if (runtime.Spec.Auth == "none")
+            if (config.NoAuth)
             {
                 tokens.UseStatic(null);
                 runtime.Tracker.TryTransition(WorkloadStatus.Running, "the server asks for no sign-in");
                 return;
             }
 
-            if (runtime.Spec.Session is { } session && await _store.ForWorkload(name).LoadAsync(cancellationToken) is not null)
+            if (config.ClientAuthMethod is not null && await _store.ForWorkload(name).LoadAsync(cancellationToken) is not null)
             {
-                await StartEngineAsync(runtime, tokens, session, cancellationToken);
+                await StartEngineAsync(runtime, tokens, cancellationToken);
                 return;
             }
 
-            await SignInAsync(runtime, tokens, interactive, cancellationToken);
+            var challenge = await _signIn.DetectAsync(new Uri(runtime.Record.RemoteUrl), cancellationToken);
+            if (challenge is null)
+            {
+                await UpdateConfigAsync(runtime, runtime.Record.Config with { NoAuth = true }, cancellationToken);
+                tokens.UseStatic(null);
+                runtime.Tracker.TryTransition(WorkloadStatus.Running, "the server asks for no sign-in");
+                return;
+            }
+
+            if (!interactive)
+            {
+                runtime.Tracker.TryTransition(WorkloadStatus.Unauthenticated, $"not signed in: run 'tether reauth {name}'");
+                return;
+            }
+
+            await SignInAsync(runtime, tokens, challenge, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Stopped or removed while starting: the stop path owns the status.
+        }
+        catch (SignInException ex)
+        {
+            runtime.Tracker.TryTransition(WorkloadStatus.Error, ex.Message);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -102,9 +120,9 @@ internal sealed partial class WorkloadStarter
             await run.CancelAsync();
         }
 
+        await runtime.BringUp.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         if (runtime.Tokens is { } engine)
         {
-            await engine.StopAsync();
             await engine.DisposeAsync();
             runtime.Tokens = null;
         }
@@ -120,10 +138,9 @@ internal sealed partial class WorkloadStarter
         runtime.Tracker.TryTransition(WorkloadStatus.Stopped, reason);
     }
 
-    /// <summary>A free loopback port for a new workload (kept for its whole life), or the one asked for.</summary>
-    public Task<int> ReservePortAsync(int? requested, IEnumerable<int> taken, CancellationToken cancellationToken)
+    /// <summary>The port asked for, or a free loopback one (kept for the workload's whole life).</summary>
+    public static int ReservePort(int? requested, IEnumerable<int> taken)
     {
-        _ = cancellationToken;
         if (requested is { } port)
         {
             if (port is < 1 or > 65535)
@@ -131,34 +148,66 @@ internal sealed partial class WorkloadStarter
                 throw WorkloadException.BadRequest($"--port {port} is not a port (1-65535)");
             }
 
-            if (taken.Contains(port))
-            {
-                throw new WorkloadException("conflict", $"port {port} is already used by another workload");
-            }
-
-            return Task.FromResult(port);
+            return taken.Contains(port) ? throw new WorkloadException("conflict", $"port {port} is already used by another workload") : port;
         }
 
         using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return Task.FromResult(((IPEndPoint)probe.LocalEndPoint!).Port);
+        return ((IPEndPoint)probe.LocalEndPoint!).Port;
     }
 
     public async Task ForgetRegistrationAsync(WorkloadRuntime runtime, CancellationToken cancellationToken)
     {
-        var issuer = runtime.Spec.Session?.Issuer ?? runtime.Spec.Issuer;
-        if (issuer is not null && runtime.Spec.ClientId is null)
+        if (runtime.Record.Config.Issuer is { } issuer && runtime.Record.Config.ClientFromRegistration)
         {
-            await _store.DeleteRegistrationAsync(issuer, cancellationToken);
+            await _signIn.ForgetRegistrationsAsync(issuer, cancellationToken);
+        }
+    }
+
+    private async Task SignInAsync(WorkloadRuntime runtime, WorkloadTokenSource tokens, AuthChallenge challenge, CancellationToken cancellationToken)
+    {
+        var config = runtime.Record.Config;
+        var timeout = config.AuthTimeout ?? WorkloadSpecs.DefaultAuthTimeout;
+        runtime.Tracker.TryTransition(WorkloadStatus.Authenticating, "waiting for sign-in in the browser");
+        runtime.SignInDeadline = _time.GetUtcNow() + timeout;
+        var request = new SignInRequest
+        {
+            McpUrl = new Uri(runtime.Record.RemoteUrl),
+            ClientId = config.ClientFromRegistration ? null : config.ClientId,
+            ClientSecret = config.ClientFromRegistration ? null : await _store.GetSecretAsync(runtime.Name, SecretKind.ClientSecret, cancellationToken),
+            Scopes = config.Scopes,
+            Resource = config.Resource,
+            SendResource = config.SendResource,
+            CallbackPort = config.CallbackPort,
+            Timeout = timeout,
+        };
+        var result = await _signIn.SignInAsync(request, challenge, url => runtime.SignInUrl = url.AbsoluteUri, cancellationToken);
+        runtime.SignInUrl = null;
+        runtime.SignInDeadline = null;
+        await using (var lease = await _store.ForWorkload(runtime.Name).AcquireAsync(cancellationToken))
+        {
+            await lease.CommitAsync(result.Tokens, cancellationToken);
         }
 
-        runtime.Spec = runtime.Spec with { Session = null };
-        await _store.UpdateSpecAsync(runtime.Name, WorkloadSpecs.Write(runtime.Spec), cancellationToken);
+        await _store.SetSecretAsync(runtime.Name, SecretKind.ClientSecret, result.Client.ClientSecret, cancellationToken);
+        await UpdateConfigAsync(runtime, config with
+        {
+            Issuer = result.Client.Issuer,
+            TokenUrl = result.Client.TokenEndpoint.AbsoluteUri,
+            ClientId = result.Client.ClientId,
+            ClientAuthMethod = AuthMethodName(result.Client.AuthMethod),
+            ClientFromRegistration = result.Client.ClientFromRegistration,
+            GrantedScope = result.Client.Scope,
+            Resource = result.Client.Resource,
+        }, cancellationToken);
+        await StartEngineAsync(runtime, tokens, cancellationToken);
     }
 
     private async Task<bool> StartEndpointAsync(WorkloadRuntime runtime, WorkloadTokenSource tokens, CancellationToken cancellationToken)
     {
-        var options = WorkloadSpecs.EndpointOptions(runtime.Name, runtime.Spec, runtime.Port);
+        var headers = WorkloadSpecs.ParseHeaders((await _store.GetSecretAsync(runtime.Name, SecretKind.Headers, cancellationToken))?.Split('\n') ?? [])
+            .Select(h => KeyValuePair.Create(h.Name, h.Value)).ToList();
+        var options = new LocalEndpointOptions(runtime.Name, new Uri(runtime.Record.RemoteUrl), runtime.Port, headers);
         try
         {
             runtime.Endpoint = await LocalEndpoint.StartAsync(options, tokens, _loggerFactory, cancellationToken);
@@ -166,35 +215,49 @@ internal sealed partial class WorkloadStarter
         }
         catch (LocalEndpointPortInUseException)
         {
-            runtime.Tracker.TryTransition(WorkloadStatus.Error, $"port {runtime.Port} is in use; stop what holds it, then 'tether start {runtime.Name}'");
+            runtime.Tracker.TryTransition(WorkloadStatus.Error, $"port {runtime.Port} is in use; free it, then 'tether start {runtime.Name}'");
             return false;
         }
     }
 
-    private async Task StartEngineAsync(WorkloadRuntime runtime, WorkloadTokenSource tokens, OAuthSession session, CancellationToken cancellationToken)
+    private async Task StartEngineAsync(WorkloadRuntime runtime, WorkloadTokenSource tokens, CancellationToken cancellationToken)
     {
+        var config = runtime.Record.Config;
         var secret = await _store.GetSecretAsync(runtime.Name, SecretKind.ClientSecret, cancellationToken);
-        var config = WorkloadSpecs.TokenClientConfig(session, secret);
+        var client = new TokenClientConfig(
+            new Uri(config.TokenUrl!),
+            config.ClientId!,
+            secret,
+            ParseAuthMethod(config.ClientAuthMethod),
+            config.SendResource ? config.Resource : null,
+            config.GrantedScope,
+            config.Issuer,
+            config.ClientFromRegistration);
         var engine = new TokenLifecycle(
-            runtime.Name,
-            config,
-            _tokenOptions,
-            _store.ForWorkload(runtime.Name),
-            runtime.Tracker,
-            new TokenEndpointClient(_http, _time),
-            _time,
-            _loggerFactory.CreateLogger<TokenLifecycle>());
+            runtime.Name, client, _tokenOptions, _store.ForWorkload(runtime.Name), runtime.Tracker,
+            new TokenEndpointClient(_http, _time), _time, _loggerFactory.CreateLogger<TokenLifecycle>());
         runtime.Tokens = engine;
         tokens.Use(engine);
         await engine.StartAsync(cancellationToken);
     }
 
-    private async Task SetAuthAsync(WorkloadRuntime runtime, string auth, CancellationToken cancellationToken)
+    private async Task UpdateConfigAsync(WorkloadRuntime runtime, WorkloadConfig config, CancellationToken cancellationToken)
     {
-        if (runtime.Spec.Auth != auth)
-        {
-            runtime.Spec = runtime.Spec with { Auth = auth };
-            await _store.UpdateSpecAsync(runtime.Name, WorkloadSpecs.Write(runtime.Spec), cancellationToken);
-        }
+        runtime.Record = runtime.Record with { Config = config };
+        await _store.UpdateWorkloadAsync(runtime.Record, cancellationToken);
     }
+
+    private static string AuthMethodName(ClientAuthMethod method) => method switch
+    {
+        ClientAuthMethod.ClientSecretBasic => "client_secret_basic",
+        ClientAuthMethod.ClientSecretPost => "client_secret_post",
+        _ => "none",
+    };
+
+    private static ClientAuthMethod ParseAuthMethod(string? name) => name switch
+    {
+        "client_secret_basic" => ClientAuthMethod.ClientSecretBasic,
+        "client_secret_post" => ClientAuthMethod.ClientSecretPost,
+        _ => ClientAuthMethod.None,
+    };
 }

@@ -1,0 +1,44 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Http;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Tether.Proxy;
+
+/// <summary>
+/// Per request: drops the client's <c>Authorization</c>, adds Tether's bearer and the extra headers, maps the local
+/// path onto the remote origin, and holds back an upstream 401 so that the request can be retried.
+/// </summary>
+internal sealed class BearerTransformer(Uri remoteOrigin, string? bearer, IReadOnlyList<KeyValuePair<string, string>> headers, bool holdBack401) : HttpTransformer
+{
+    /// <summary>Whether the upstream answered 401 and the answer was held back.</summary>
+    public bool Rejected { get; private set; }
+
+    public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
+    {
+        await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
+        proxyRequest.RequestUri = new Uri(remoteOrigin, httpContext.Request.Path.Value + httpContext.Request.QueryString.Value);
+        proxyRequest.Headers.Host = null;
+        proxyRequest.Headers.Authorization = bearer is null ? null : new AuthenticationHeaderValue("Bearer", bearer);
+
+        // The client's origin and cookies belong to the local endpoint, not to the remote server.
+        proxyRequest.Headers.Remove("Origin");
+        proxyRequest.Headers.Remove("Cookie");
+        foreach (var (name, value) in headers)
+        {
+            proxyRequest.Headers.Remove(name);
+            proxyRequest.Headers.TryAddWithoutValidation(name, value);
+        }
+    }
+
+    public override ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
+    {
+        if (holdBack401 && proxyResponse?.StatusCode == HttpStatusCode.Unauthorized)
+        {
+            Rejected = true;
+            return ValueTask.FromResult(false);
+        }
+
+        return base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
+    }
+}

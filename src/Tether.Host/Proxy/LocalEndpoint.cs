@@ -1,0 +1,182 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Tether.Tokens;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Tether.Proxy;
+
+/// <summary>
+/// One workload's loopback endpoint: checks <c>Host</c> and <c>Origin</c>, asks the token source, and forwards with
+/// YARP (streaming, SSE unbuffered, status codes and MCP headers kept) with Tether's bearer in place of the client's.
+/// </summary>
+public sealed partial class LocalEndpoint : IAsyncDisposable
+{
+    /// <summary>Request bodies up to this size are buffered so that a request can be sent again after a 401.</summary>
+    public const int MaxRetriedBody = 1024 * 1024;
+
+    private readonly WebApplication _app;
+    private readonly LocalEndpointOptions _options;
+    private readonly IAccessTokenSource _tokens;
+    private readonly HttpMessageInvoker _upstream;
+    private readonly IHttpForwarder _forwarder;
+    private readonly ILogger _logger;
+    private readonly Uri _remoteOrigin;
+
+    private LocalEndpoint(WebApplication app, LocalEndpointOptions options, IAccessTokenSource tokens, int port, ILogger logger)
+    {
+        _app = app;
+        _options = options;
+        _tokens = tokens;
+        _logger = logger;
+        Port = port;
+        _remoteOrigin = new Uri(options.RemoteUrl.GetLeftPart(UriPartial.Authority));
+        Url = new Uri($"http://127.0.0.1:{port}{options.RemoteUrl.PathAndQuery}");
+        _forwarder = app.Services.GetRequiredService<IHttpForwarder>();
+        _upstream = new HttpMessageInvoker(new SocketsHttpHandler
+        {
+            // A bearer must never follow a redirect to another host; cookies belong to the client.
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            ActivityHeadersPropagator = null,
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2),
+            ConnectTimeout = TimeSpan.FromSeconds(15),
+            EnableMultipleHttp2Connections = true,
+        });
+    }
+
+    /// <summary>The URL to give the MCP client.</summary>
+    public Uri Url { get; }
+
+    /// <summary>The loopback port.</summary>
+    public int Port { get; }
+
+    /// <summary>Starts listening on 127.0.0.1.</summary>
+    /// <exception cref="LocalEndpointPortInUseException">The port is taken.</exception>
+    public static async Task<LocalEndpoint> StartAsync(LocalEndpointOptions options, IAccessTokenSource tokens, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(k =>
+        {
+            k.Listen(IPAddress.Loopback, options.Port);
+            k.AddServerHeader = false;
+            k.Limits.MinRequestBodyDataRate = null;
+        });
+        builder.Services.AddHttpForwarder();
+        var app = builder.Build();
+        LocalEndpoint? endpoint = null;
+        app.Run(context => endpoint!.HandleAsync(context));
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch (IOException ex) when (ex.GetType().Name == "AddressInUseException" || ex.InnerException is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse })
+        {
+            await app.DisposeAsync();
+            throw new LocalEndpointPortInUseException(options.Port, ex);
+        }
+
+        var port = options.Port != 0 ? options.Port : new Uri(app.Urls.First()).Port;
+        endpoint = new LocalEndpoint(app, options, tokens, port, loggerFactory.CreateLogger<LocalEndpoint>());
+        return endpoint;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync(CancellationToken.None);
+        await _app.DisposeAsync();
+        _upstream.Dispose();
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        if (!IsLocalHost(context.Request.Host))
+        {
+            await ProxyAnswers.WriteAsync(context, StatusCodes.Status421MisdirectedRequest, null, "unexpected Host header: this endpoint answers on 127.0.0.1 only");
+            return;
+        }
+
+        if (context.Request.Headers.Origin is { Count: > 0 } origin && !IsLocalOrigin(origin.ToString()))
+        {
+            await ProxyAnswers.WriteAsync(context, StatusCodes.Status403Forbidden, null, "requests from other origins are refused");
+            return;
+        }
+
+        var answer = await _tokens.GetTokenAsync(context.RequestAborted);
+        if (answer.Kind != TokenAnswerKind.Token)
+        {
+            await ProxyAnswers.WriteTokenAnswerAsync(context, answer, _options.Workload);
+            return;
+        }
+
+        var retriable = HttpMethods.IsPost(context.Request.Method) && context.Request.ContentLength is <= MaxRetriedBody;
+        if (retriable)
+        {
+            context.Request.EnableBuffering(MaxRetriedBody);
+        }
+
+        var transformer = new BearerTransformer(_remoteOrigin, answer.AccessToken, _options.Headers, holdBack401: answer.AccessToken is not null);
+        await ForwardAsync(context, transformer);
+        if (!transformer.Rejected)
+        {
+            return;
+        }
+
+        Log.Rejected(_logger, _options.Workload);
+        var fresh = await _tokens.RefreshAfterRejectionAsync(answer.AccessToken!, context.RequestAborted);
+        if (fresh.Kind != TokenAnswerKind.Token || !retriable)
+        {
+            ResetResponse(context);
+            await ProxyAnswers.WriteTokenAnswerAsync(context, fresh.Kind == TokenAnswerKind.Token ? new TokenAnswer(TokenAnswerKind.Retrying, null, 1, "the token was refreshed; send the request again") : fresh, _options.Workload);
+            return;
+        }
+
+        ResetResponse(context);
+        context.Request.Body.Position = 0;
+        var again = new BearerTransformer(_remoteOrigin, fresh.AccessToken, _options.Headers, holdBack401: true);
+        await ForwardAsync(context, again);
+        if (again.Rejected)
+        {
+            var verdict = await _tokens.RefreshAfterRejectionAsync(fresh.AccessToken!, context.RequestAborted);
+            ResetResponse(context);
+            await ProxyAnswers.WriteTokenAnswerAsync(context, verdict.Kind == TokenAnswerKind.Token ? new TokenAnswer(TokenAnswerKind.Retrying, null, 1, "the server refused the token") : verdict, _options.Workload);
+        }
+    }
+
+    private async Task ForwardAsync(HttpContext context, BearerTransformer transformer)
+    {
+        var error = await _forwarder.SendAsync(context, _remoteOrigin.AbsoluteUri, _upstream, ForwarderRequestConfig.Empty, transformer);
+        if (error != ForwarderError.None && !context.Response.HasStarted && error is not ForwarderError.RequestCanceled)
+        {
+            var cause = context.Features.Get<IForwarderErrorFeature>()?.Exception?.Message ?? error.ToString();
+            Log.ForwardFailed(_logger, _options.Workload, error.ToString(), cause);
+            ResetResponse(context);
+            await ProxyAnswers.WriteAsync(context, StatusCodes.Status502BadGateway, null, $"the remote MCP server could not be reached ({error})");
+        }
+    }
+
+    private static void ResetResponse(HttpContext context)
+    {
+        if (!context.Response.HasStarted)
+        {
+            context.Response.Clear();
+            context.Features.Get<IHttpResponseFeature>()!.ReasonPhrase = null;
+        }
+    }
+
+    private bool IsLocalHost(HostString host) =>
+        host.Port == Port && host.Host is "127.0.0.1" or "localhost" or "[::1]";
+
+    private bool IsLocalOrigin(string origin) =>
+        Uri.TryCreate(origin, UriKind.Absolute, out var uri) && uri.IsLoopback && uri.Port == Port && uri.Scheme == Uri.UriSchemeHttp;
+}

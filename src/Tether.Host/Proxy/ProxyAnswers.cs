@@ -1,0 +1,80 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Tether.Tokens;
+
+namespace Tether.Proxy;
+
+/// <summary>
+/// The local endpoint's own answers: 503 with <c>Retry-After</c> and a JSON-RPC error (never 401: MCP clients would
+/// start OAuth against the local endpoint).
+/// </summary>
+internal static class ProxyAnswers
+{
+    /// <summary>The JSON-RPC error code for "the server is not available for now".</summary>
+    public const int JsonRpcUnavailable = -32001;
+
+    public static Task WriteTokenAnswerAsync(HttpContext context, TokenAnswer answer, string workload) => answer.Kind switch
+    {
+        TokenAnswerKind.Unauthenticated => WriteAsync(context, StatusCodes.Status503ServiceUnavailable, null,
+            $"{workload} needs a new sign-in: run 'tether reauth {workload}'. {answer.Reason}"),
+        TokenAnswerKind.Retrying => WriteAsync(context, StatusCodes.Status503ServiceUnavailable, answer.RetryAfterSeconds,
+            $"{workload} is retrying authentication ({answer.Reason}); retry in {answer.RetryAfterSeconds}s"),
+        _ => WriteAsync(context, StatusCodes.Status503ServiceUnavailable, Math.Max(1, answer.RetryAfterSeconds), $"{workload} is not ready: {answer.Reason}"),
+    };
+
+    public static async Task WriteAsync(HttpContext context, int status, int? retryAfterSeconds, string message)
+    {
+        var id = await RequestIdAsync(context);
+        context.Response.StatusCode = status;
+        if (retryAfterSeconds is { } seconds)
+        {
+            context.Response.Headers.RetryAfter = Math.Clamp(seconds, 1, 600).ToString(CultureInfo.InvariantCulture);
+        }
+
+        context.Response.ContentType = "application/json";
+        await using var writer = new Utf8JsonWriter(context.Response.Body);
+        writer.WriteStartObject();
+        writer.WriteString("jsonrpc", "2.0");
+        writer.WritePropertyName("id");
+        if (id.ValueKind is JsonValueKind.String or JsonValueKind.Number)
+        {
+            id.WriteTo(writer);
+        }
+        else
+        {
+            writer.WriteNullValue();
+        }
+
+        writer.WriteStartObject("error");
+        writer.WriteNumber("code", JsonRpcUnavailable);
+        writer.WriteString("message", message);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    }
+
+    /// <summary>The JSON-RPC <c>id</c> of a small POST body, when it has one.</summary>
+    private static async Task<JsonElement> RequestIdAsync(HttpContext context)
+    {
+        var request = context.Request;
+        if (!HttpMethods.IsPost(request.Method) || request.ContentLength is not (> 0 and <= 64 * 1024))
+        {
+            return default;
+        }
+
+        try
+        {
+            if (request.Body.CanSeek)
+            {
+                request.Body.Position = 0;
+            }
+
+            using var json = await JsonDocument.ParseAsync(request.Body, cancellationToken: context.RequestAborted);
+            return json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("id", out var id) ? id.Clone() : default;
+        }
+        catch (JsonException)
+        {
+            return default;
+        }
+    }
+}

@@ -1,0 +1,15 @@
+using Microsoft.Extensions.Logging;
+
+namespace Tether.Workloads;
+
+internal sealed partial class WorkloadManager
+{
+    private static partial class Log
+    {
+        [LoggerMessage(2101, LogLevel.Information, "{workload}: created for {remote_url} on local port {port}")]
+        public static partial void WorkloadCreated(ILogger logger, string workload, string remote_url, int port);
+
+        [LoggerMessage(2102, LogLevel.Information, "{workload}: removed with its secrets")]
+        public static partial void WorkloadRemoved(ILogger logger, string workload);
+    }
+}
