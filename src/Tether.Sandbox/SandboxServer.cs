@@ -141,6 +141,19 @@ public sealed partial class SandboxServer : IAsyncDisposable
     public SandboxClient RegisterClient(string clientId, string? secret, IEnumerable<Uri> redirectUris) =>
         Clients.Register(clientId, secret, redirectUris);
 
+    /// <summary>Every bearer token the MCP server accepted (tests scan stores and logs for them).</summary>
+    public IReadOnlyCollection<string> AcceptedBearerTokens => _bearers.Keys.ToArray();
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _bearers = new(StringComparer.Ordinal);
+
+    internal void RecordBearer(string authorization)
+    {
+        if (authorization.StartsWith("Bearer ", StringComparison.Ordinal))
+        {
+            _bearers.TryAdd(authorization["Bearer ".Length..], 0);
+        }
+    }
+
     /// <summary>Revokes every grant: refresh tokens get <c>invalid_grant</c>, access tokens 401 at the MCP server.</summary>
     public void RevokeAllTokens() => Ledger.RevokeAll();
 

@@ -44,6 +44,14 @@ internal sealed class DemoStory(TextWriter output)
         {
             return await PlayAsync(new TetherPaths(home.FullName), cancellationToken);
         }
+        catch (Exception ex) when (ex is HttpRequestException or ModelContextProtocol.McpException or TimeoutException or InvalidOperationException or Tether.Workloads.WorkloadException)
+        {
+            throw new CliException($"the demo stopped: {ex.Message}");
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new CliException("the demo stopped: a step took longer than a minute");
+        }
         finally
         {
             home.Delete(recursive: true);
@@ -93,6 +101,8 @@ internal sealed class DemoStory(TextWriter output)
         await WaitForAsync(workloads, "auth_retrying", cancellationToken);
         await ShowRawAnswerAsync(local, "requests get a quick 503 with Retry-After (not a hang, not a browser pop-up)", cancellationToken);
 
+        // One probe per probe interval: let the one the 503 above triggered age out, so that the next request may probe.
+        await Task.Delay(Settings.ProbeMinInterval + TimeSpan.FromMilliseconds(200), cancellationToken);
         _out.Step("The WAF goes away: the next request goes through at once, without waiting for the retry cadence");
         sandbox.Faults.Clear();
         await using (var mcp = await ConnectAsync(local, cancellationToken))

@@ -45,10 +45,10 @@ internal sealed class HostClient : IDisposable
         throw new CliException($"the Tether host did not start within {StartTimeout.TotalSeconds:0}s; see {HostInfoFile.LogPath(paths)}");
     }
 
-    /// <summary>Connects to the running host or fails with a clear message.</summary>
+    /// <summary>Connects to the host, starting it in the background when none runs (it brings its workloads back).</summary>
     public static async Task<HostClient> ConnectRequiredAsync(CancellationToken cancellationToken) =>
-        await ConnectAsync(startIfNeeded: false, cancellationToken)
-        ?? throw new CliException("no Tether host is running; start a workload with 'tether run URL' or the host with 'tether serve'");
+        await ConnectAsync(startIfNeeded: true, cancellationToken)
+        ?? throw new CliException("the Tether host could not be started; run 'tether serve' to see why");
 
     public async Task<IReadOnlyList<WorkloadView>> ListAsync(bool all, CancellationToken cancellationToken) =>
         await SendAsync(HttpMethod.Get, $"api/v1/workloads?all={(all ? "true" : "false")}", null, ApiJson.Default.IReadOnlyListWorkloadView, cancellationToken);

@@ -16,8 +16,8 @@ internal static class ListCommand
         command.Aliases.Add("ls");
         command.SetAction(async (parse, ct) =>
         {
-            using var client = await HostClient.ConnectAsync(startIfNeeded: false, ct);
-            var workloads = client is null ? [] : await client.ListAsync(parse.GetValue(all), ct);
+            using var client = await HostClient.ConnectRequiredAsync(ct);
+            var workloads = await client.ListAsync(parse.GetValue(all), ct);
             if (parse.GetValue(format) == "json")
             {
                 Console.Out.WriteLine(JsonSerializer.Serialize(workloads, ApiJson.Default.IReadOnlyListWorkloadView));

@@ -22,7 +22,7 @@ internal static class TetherCommandLine
 
         try
         {
-            return await parseResult.InvokeAsync();
+            return await parseResult.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (CliException ex)
         {

@@ -236,7 +236,7 @@ public sealed partial class TokenLifecycle
                 if (_failures > 0 && !_unauthenticated && _snapshot is { } expiring && !expiring.UsableAt(now))
                 {
                     _snapshot = null;
-                    _tracker.TryTransition(WorkloadStatus.AuthRetrying, $"the token expired; {_lastFailure?.Reason}; next attempt in {DurationParser.Format(Until(_nextAttemptAt, now))}");
+                    _tracker.TryTransition(WorkloadStatus.AuthRetrying, $"the token expired; {_lastFailure?.Reason}; next attempt in {DurationParser.Format(TimeSpan.FromSeconds(Math.Ceiling(Until(_nextAttemptAt, now).TotalSeconds)))}");
                 }
 
                 if (_inflight is { IsCompleted: false } running)

@@ -379,7 +379,7 @@ public sealed partial class TokenLifecycle : IAccessTokenSource, IAsyncDisposabl
     }
 
     private TokenAnswer Unauthenticated_NeedsLock() =>
-        new(TokenAnswerKind.Unauthenticated, null, 0, $"{_workload} needs a new sign-in: {_tracker.Reason}");
+        new(TokenAnswerKind.Unauthenticated, null, 0, $"{_workload} needs a new sign-in ({_tracker.Reason})");
 
     private TokenAnswer Retrying_NeedsLock() =>
         new(TokenAnswerKind.Retrying, null, RetryAfterSeconds_NeedsLock(), _lastFailure?.Reason ?? "refreshing the access token");

@@ -17,7 +17,7 @@ internal static class ProxyAnswers
     public static Task WriteTokenAnswerAsync(HttpContext context, TokenAnswer answer, string workload) => answer.Kind switch
     {
         TokenAnswerKind.Unauthenticated => WriteAsync(context, StatusCodes.Status503ServiceUnavailable, null,
-            $"{workload} needs a new sign-in: run 'tether reauth {workload}'. {answer.Reason}"),
+            answer.Reason ?? $"{workload} needs a new sign-in: run 'tether reauth {workload}'"),
         TokenAnswerKind.Retrying => WriteAsync(context, StatusCodes.Status503ServiceUnavailable, answer.RetryAfterSeconds,
             $"{workload} is retrying authentication ({answer.Reason}); retry in {answer.RetryAfterSeconds}s"),
         _ => WriteAsync(context, StatusCodes.Status503ServiceUnavailable, Math.Max(1, answer.RetryAfterSeconds), $"{workload} is not ready: {answer.Reason}"),
@@ -33,7 +33,7 @@ internal static class ProxyAnswers
         }
 
         context.Response.ContentType = "application/json";
-        await using var writer = new Utf8JsonWriter(context.Response.Body);
+        await using var writer = new Utf8JsonWriter(context.Response.Body, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         writer.WriteStartObject();
         writer.WriteString("jsonrpc", "2.0");
         writer.WritePropertyName("id");

@@ -217,6 +217,8 @@ internal sealed partial class WorkloadManager : IAsyncDisposable
 
     private void Launch(WorkloadRuntime runtime, bool interactive)
     {
+        // Starting at once, so that the caller's view already says so (the CLI follows it through sign-in).
+        runtime.Tracker.TryTransition(WorkloadStatus.Starting, interactive ? "starting" : "starting without a browser");
         var run = new CancellationTokenSource();
         runtime.Run = run;
         runtime.BringUp = Task.Run(async () =>

@@ -31,6 +31,7 @@ internal sealed class McpGate(SandboxServer sandbox)
             return;
         }
 
+        sandbox.RecordBearer(context.Request.Headers.Authorization.ToString());
         context.User = principal;
         await next(context);
     }

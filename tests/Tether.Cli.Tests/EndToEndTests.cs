@@ -1,0 +1,234 @@
+using System.Text.Json;
+using ModelContextProtocol;
+using ModelContextProtocol.Client;
+using ModelContextProtocol.Protocol;
+using Tether.Sandbox;
+using Tether.Sandbox.Faults;
+using Tether.Tests.Fixtures;
+
+namespace Tether.Tests;
+
+/// <summary>The real <c>tether</c> executable against the sandbox over real HTTP, with the MCP C# SDK as the client.</summary>
+public sealed class EndToEndTests : IAsyncLifetime
+{
+    private readonly TetherCli _cli = new();
+    private SandboxServer _sandbox = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        _sandbox = await SandboxServer.StartAsync(new SandboxOptions { AccessTokenLifetime = TimeSpan.FromMinutes(10) }, Ct);
+        _cli.Environment["TETHER_TOKEN_PROBE_MIN_INTERVAL"] = "1s";
+        _cli.Environment["TETHER_TOKEN_REQUEST_WAIT"] = "3s";
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _cli.DisposeAsync();
+        await _sandbox.DisposeAsync();
+    }
+
+    /// <summary><c>tether run URL --skip-browser</c>, playing the browser when the sign-in URL is printed.</summary>
+    private Task<CliResult> RunSignedInAsync(string name) =>
+        _cli.RunAsync(["run", _sandbox.McpUrl.AbsoluteUri, "--name", name, "--skip-browser"], async line =>
+        {
+            var trimmed = line.Trim();
+            if (trimmed.StartsWith(_sandbox.Issuer.AbsoluteUri, StringComparison.Ordinal) && trimmed.Contains("/authorize?", StringComparison.Ordinal))
+            {
+                await _sandbox.CompleteSignInAsync(new Uri(trimmed), Ct);
+            }
+        }, cancellationToken: Ct);
+
+    private async Task<JsonElement> ListAsync()
+    {
+        var list = await _cli.RunAsync(["list", "--all", "--format", "json"], cancellationToken: Ct);
+        Assert.Equal(0, list.ExitCode);
+        return JsonDocument.Parse(list.Stdout).RootElement.Clone();
+    }
+
+    private static async Task<string> CallEchoAsync(Uri local, string message)
+    {
+        await using var mcp = await McpClient.CreateAsync(
+            new HttpClientTransport(new HttpClientTransportOptions { Endpoint = local, TransportMode = HttpTransportMode.StreamableHttp }),
+            cancellationToken: Ct);
+        var result = await mcp.CallToolAsync("echo", new Dictionary<string, object?> { ["message"] = message }, cancellationToken: Ct);
+        return Assert.IsType<TextContentBlock>(Assert.Single(result.Content)).Text;
+    }
+
+    [Fact]
+    public async Task Run_DynamicRegistrationSignIn_LocalUrlServesToolsAndListShowsRunning()
+    {
+        var run = await RunSignedInAsync("docs");
+
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        var local = new Uri(run.Stdout.Trim().Split('\n').Last().Trim());
+        Assert.Equal("hello", await CallEchoAsync(local, "hello"));
+
+        await using var mcp = await McpClient.CreateAsync(
+            new HttpClientTransport(new HttpClientTransportOptions { Endpoint = local, TransportMode = HttpTransportMode.StreamableHttp }), cancellationToken: Ct);
+        var steps = new List<float>();
+        var streamed = await mcp.CallToolAsync("slow_stream", new Dictionary<string, object?> { ["steps"] = 3, ["delay_ms"] = 50 },
+            new SyncProgress(p => steps.Add(p.Progress)), cancellationToken: Ct);
+        Assert.True(steps.Count >= 2, "progress notifications streamed before the result");
+        Assert.Equal(steps.Order().ToList(), steps);
+        Assert.Contains("done", Assert.IsType<TextContentBlock>(Assert.Single(streamed.Content)).Text, StringComparison.Ordinal);
+
+        var workload = (await ListAsync()).EnumerateArray().Single();
+        Assert.Equal("docs", workload.GetProperty("name").GetString());
+        Assert.Equal("running", workload.GetProperty("status").GetString());
+        Assert.Equal("healthy", workload.GetProperty("health").GetString());
+        Assert.Equal(local.AbsoluteUri, workload.GetProperty("url").GetString());
+        Assert.Equal(_sandbox.McpUrl.AbsoluteUri, workload.GetProperty("remote_url").GetString());
+        Assert.Equal("streamable-http", workload.GetProperty("transport").GetString());
+        Assert.Equal(local.Port, workload.GetProperty("port").GetInt32());
+    }
+
+    [Fact]
+    public async Task Waf_RefreshFailsThenHeals_AuthRetryingThenRunningOnTheNextRequest()
+    {
+        _sandbox.AccessTokenLifetime = TimeSpan.FromSeconds(6);
+        var run = await RunSignedInAsync("waf");
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        var local = new Uri(run.Stdout.Trim().Split('\n').Last().Trim());
+        _sandbox.Faults.Set(TokenEndpointFault.WafHtml403);
+
+        await Eventually.TrueAsync(async () => (await ListAsync()).EnumerateArray().Single().GetProperty("status").GetString() == "auth_retrying", "auth_retrying", TimeSpan.FromSeconds(30));
+        using (var http = new HttpClient())
+        {
+            using var response = await http.PostAsync(local, new StringContent("""{"jsonrpc":"2.0","id":7,"method":"tools/list"}""", System.Text.Encoding.UTF8, "application/json"), Ct);
+            Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.NotNull(response.Headers.RetryAfter);
+            Assert.Contains("\"id\":7", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        }
+
+        _sandbox.Faults.Clear();
+        await Task.Delay(TimeSpan.FromSeconds(1.2), Ct);
+        Assert.Equal("healed", await CallEchoAsync(local, "healed"));
+        var status = await _cli.RunAsync(["status", "waf", "--format", "json"], cancellationToken: Ct);
+        var history = JsonDocument.Parse(status.Stdout).RootElement.GetProperty("history").EnumerateArray().Select(t => t.GetProperty("to").GetString()).ToList();
+        Assert.Contains("auth_retrying", history);
+        Assert.Equal("running", history.Last());
+    }
+
+    [Fact]
+    public async Task Revoked_InvalidGrant_UnauthenticatedThenReauthBringsItBack()
+    {
+        var run = await RunSignedInAsync("rev");
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        var local = new Uri(run.Stdout.Trim().Split('\n').Last().Trim());
+
+        _sandbox.RevokeAllTokens();
+        using (var http = new HttpClient())
+        {
+            using var response = await http.PostAsync(local, new StringContent("""{"jsonrpc":"2.0","id":1,"method":"tools/list"}""", System.Text.Encoding.UTF8, "application/json"), Ct);
+            Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Contains("tether reauth rev", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        }
+
+        Assert.Equal("unauthenticated", (await ListAsync()).EnumerateArray().Single().GetProperty("status").GetString());
+        var reauth = await _cli.RunAsync(["reauth", "rev", "--skip-browser"], async line =>
+        {
+            var trimmed = line.Trim();
+            if (trimmed.StartsWith(_sandbox.Issuer.AbsoluteUri, StringComparison.Ordinal))
+            {
+                await _sandbox.CompleteSignInAsync(new Uri(trimmed), Ct);
+            }
+        }, cancellationToken: Ct);
+        Assert.True(reauth.ExitCode == 0, reauth.Stderr);
+        Assert.Equal("again", await CallEchoAsync(local, "again"));
+    }
+
+    [Fact]
+    public async Task HostRestart_WorkloadComesBackWithoutABrowser()
+    {
+        var run = await RunSignedInAsync("keep");
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        var local = new Uri(run.Stdout.Trim().Split('\n').Last().Trim());
+
+        Assert.Equal(0, (await _cli.RunAsync(["serve", "--stop"], cancellationToken: Ct)).ExitCode);
+        await Eventually.TrueAsync(() => Task.FromResult(!File.Exists(Path.Combine(_cli.Home, "host.json"))), "the host stopped", TimeSpan.FromSeconds(20));
+
+        var back = (await ListAsync()).EnumerateArray().Single();
+        Assert.Equal("keep", back.GetProperty("name").GetString());
+        await Eventually.TrueAsync(async () => (await ListAsync()).EnumerateArray().Single().GetProperty("status").GetString() == "running", "running again", TimeSpan.FromSeconds(20));
+        Assert.Equal("back", await CallEchoAsync(local, "back"));
+    }
+
+    [Fact]
+    public async Task StopStartRm_LifecycleAndNoSecretLeftBehind()
+    {
+        var run = await RunSignedInAsync("gone");
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        var local = new Uri(run.Stdout.Trim().Split('\n').Last().Trim());
+        await CallEchoAsync(local, "x");
+
+        Assert.Equal(0, (await _cli.RunAsync(["stop", "gone"], cancellationToken: Ct)).ExitCode);
+        Assert.Equal("stopped", (await ListAsync()).EnumerateArray().Single().GetProperty("status").GetString());
+        Assert.Empty(JsonDocument.Parse((await _cli.RunAsync(["list", "--format", "json"], cancellationToken: Ct)).Stdout).RootElement.EnumerateArray());
+        Assert.Equal(0, (await _cli.RunAsync(["start", "gone"], cancellationToken: Ct)).ExitCode);
+        await Eventually.TrueAsync(async () => (await ListAsync()).EnumerateArray().Single().GetProperty("status").GetString() == "running", "running", TimeSpan.FromSeconds(20));
+
+        var tokens = _sandbox.AcceptedBearerTokens;
+        Assert.NotEmpty(tokens);
+        AssertNoneInFiles(tokens, "while running");
+
+        Assert.Equal(0, (await _cli.RunAsync(["rm", "gone"], cancellationToken: Ct)).ExitCode);
+        Assert.Empty((await ListAsync()).EnumerateArray());
+        AssertNoneInFiles(tokens, "after rm");
+    }
+
+    [Fact]
+    public async Task BadInput_ClearOneLineErrorsAndExitCodes()
+    {
+        var unreachable = await _cli.RunAsync(["run", "http://127.0.0.1:9/mcp", "--name", "nowhere"], cancellationToken: Ct);
+        Assert.Equal(1, unreachable.ExitCode);
+        Assert.Contains("cannot reach", unreachable.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", unreachable.Stderr, StringComparison.Ordinal);
+
+        var taken = await _cli.RunAsync(["run", "http://127.0.0.1:9/mcp", "--name", "nowhere"], cancellationToken: Ct);
+        Assert.Equal(1, taken.ExitCode);
+        Assert.Contains("already exists", taken.Stderr, StringComparison.Ordinal);
+
+        var usage = await _cli.RunAsync(["run"], cancellationToken: Ct);
+        Assert.Equal(2, usage.ExitCode);
+
+        var badUrl = await _cli.RunAsync(["run", "ftp://example/mcp"], cancellationToken: Ct);
+        Assert.Equal(2, badUrl.ExitCode);
+        Assert.Contains("not an http(s) URL", badUrl.Stderr, StringComparison.Ordinal);
+
+        var missing = await _cli.RunAsync(["status", "no-such"], cancellationToken: Ct);
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("no workload named 'no-such'", missing.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BadSetting_ServeRefusesToStartNamingIt()
+    {
+        await using var other = new TetherCli();
+        other.Environment["TETHER_TOKEN_REQUEST_WAIT"] = "soon";
+
+        var serve = await other.RunAsync(["serve"], cancellationToken: Ct);
+
+        Assert.Equal(2, serve.ExitCode);
+        Assert.Contains("TETHER_TOKEN_REQUEST_WAIT", serve.Stderr, StringComparison.Ordinal);
+    }
+
+    private void AssertNoneInFiles(IEnumerable<string> secrets, string when)
+    {
+        foreach (var file in Directory.EnumerateFiles(_cli.Home, "*", SearchOption.AllDirectories))
+        {
+            var bytes = File.ReadAllBytes(file);
+            var text = System.Text.Encoding.UTF8.GetString(bytes);
+            foreach (var secret in secrets)
+            {
+                Assert.False(text.Contains(secret, StringComparison.Ordinal), $"{file} holds a token in plain text ({when})");
+            }
+        }
+    }
+
+    private sealed class SyncProgress(Action<ProgressNotificationValue> report) : IProgress<ProgressNotificationValue>
+    {
+        public void Report(ProgressNotificationValue value) => report(value);
+    }
+}
