@@ -79,7 +79,7 @@ public sealed partial class LocalEndpoint : IAsyncDisposable
         {
             await app.StartAsync(cancellationToken);
         }
-        catch (IOException ex) when (ex.GetType().Name == "AddressInUseException" || ex.InnerException is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse })
+        catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
         {
             await app.DisposeAsync();
             throw new LocalEndpointPortInUseException(options.Port, ex);

@@ -1,0 +1,185 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using Microsoft.Extensions.Logging.Abstractions;
+using Tether.Proxy;
+using Tether.Tokens;
+
+namespace Tether.Tests.Proxy;
+
+public sealed class LocalEndpointTests : IAsyncLifetime
+{
+    private readonly ScriptedTokens _tokens = new();
+    private readonly HttpClient _client = new(new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = false });
+    private Upstream _upstream = null!;
+    private LocalEndpoint _endpoint = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        _upstream = await Upstream.StartAsync();
+        _endpoint = await LocalEndpoint.StartAsync(
+            new LocalEndpointOptions("w", new Uri(_upstream.BaseUrl, "mcp"), 0, [KeyValuePair.Create("X-Team", "blue")]), _tokens, NullLoggerFactory.Instance, Ct);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _endpoint.DisposeAsync();
+        await _upstream.DisposeAsync();
+        _client.Dispose();
+    }
+
+    private Uri Local(string path) => new($"http://127.0.0.1:{_endpoint.Port}/{path}");
+
+    private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
+
+    [Fact]
+    public async Task Post_ClientAuthorizationReplacedByTethersBearer_McpHeadersBothWays()
+    {
+        _tokens.Answer = TokenAnswer.FromToken("at-good");
+        using var request = new HttpRequestMessage(HttpMethod.Post, Local("mcp")) { Content = Json("""{"jsonrpc":"2.0","id":1,"method":"ping"}""") };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "client-own-token");
+        request.Headers.Add("Mcp-Session-Id", "s-1");
+        request.Headers.Add("MCP-Protocol-Version", "2025-06-18");
+        request.Headers.Accept.ParseAdd("application/json, text/event-stream");
+
+        using var response = await _client.SendAsync(request, Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("session-9", response.Headers.GetValues("Mcp-Session-Id").Single());
+        Assert.Equal("""{"jsonrpc":"2.0","id":1,"method":"ping"}""", await response.Content.ReadAsStringAsync(Ct));
+        var seen = _upstream.Seen.Last();
+        Assert.Equal("Bearer at-good", seen.Authorization.ToString());
+        Assert.Equal("s-1", seen["Mcp-Session-Id"].ToString());
+        Assert.Equal("2025-06-18", seen["MCP-Protocol-Version"].ToString());
+        Assert.Equal("blue", seen["X-Team"].ToString());
+        Assert.Equal(_upstream.BaseUrl.Authority, seen.Host.ToString());
+    }
+
+    [Theory]
+    [InlineData(202)]
+    [InlineData(404)]
+    [InlineData(405)]
+    public async Task Post_UpstreamStatus_Kept(int status)
+    {
+        using var response = await _client.PostAsync(Local($"status/{status}"), Json("{}"), Ct);
+
+        Assert.Equal(status, (int)response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Get_Sse_FirstEventArrivesWhileTheUpstreamStillHoldsTheStream()
+    {
+        using var response = await _client.GetAsync(Local("sse"), HttpCompletionOption.ResponseHeadersRead, Ct);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(Ct));
+
+        var first = await reader.ReadLineAsync(Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        Assert.False(_upstream.ReleaseStream.Task.IsCompleted);
+        _upstream.ReleaseStream.SetResult();
+        var rest = await reader.ReadToEndAsync(Ct);
+
+        Assert.Equal("data: first", first);
+        Assert.Contains("data: second", rest, StringComparison.Ordinal);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType!.MediaType);
+    }
+
+    [Fact]
+    public async Task Post_UpstreamRejectsToken_OneRefreshAndTheRequestSentAgain()
+    {
+        using var response = await _client.PostAsync(Local("guarded"), Json("""{"jsonrpc":"2.0","id":3}"""), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("""ok {"jsonrpc":"2.0","id":3}""", await response.Content.ReadAsStringAsync(Ct));
+        Assert.Equal(["at-1"], _tokens.Rejected);
+    }
+
+    [Fact]
+    public async Task Post_FreshTokenRejectedToo_503AndTheEngineIsTold()
+    {
+        _upstream.RejectedTokens.Add("at-2");
+        _tokens.OnRejected = rejected => rejected == "at-1"
+            ? TokenAnswer.FromToken("at-2")
+            : new TokenAnswer(TokenAnswerKind.Unauthenticated, null, 0, "w needs a new sign-in: run 'tether reauth w'");
+
+        using var response = await _client.PostAsync(Local("guarded"), Json("""{"jsonrpc":"2.0","id":4}"""), Ct);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Contains("tether reauth w", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal(["at-1", "at-2"], _tokens.Rejected);
+    }
+
+    [Fact]
+    public async Task Post_Retrying_503WithRetryAfterAndJsonRpcErrorEchoingTheId()
+    {
+        _tokens.Answer = new TokenAnswer(TokenAnswerKind.Retrying, null, 42, "token endpoint answered http 503");
+        var before = _upstream.Seen.Count;
+
+        using var response = await _client.PostAsync(Local("mcp"), Json("""{"jsonrpc":"2.0","id":"abc","method":"tools/list"}"""), Ct);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(42), response.Headers.RetryAfter!.Delta);
+        var body = await response.Content.ReadAsStringAsync(Ct);
+        Assert.Contains("\"id\":\"abc\"", body, StringComparison.Ordinal);
+        Assert.Contains("\"code\":-32001", body, StringComparison.Ordinal);
+        Assert.Equal(before, _upstream.Seen.Count);
+    }
+
+    [Fact]
+    public async Task Post_Unauthenticated_503NamingTheFixAndNotA401()
+    {
+        _tokens.Answer = new TokenAnswer(TokenAnswerKind.Unauthenticated, null, 0, "w needs a new sign-in (invalid_grant): run 'tether reauth w'");
+
+        using var response = await _client.PostAsync(Local("mcp"), Json("""{"jsonrpc":"2.0","id":1}"""), Ct);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Contains("tether reauth w", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Post_ForeignOrigin_403()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, Local("mcp")) { Content = Json("{}") };
+        request.Headers.Add("Origin", "https://evil.example");
+
+        using var response = await _client.SendAsync(request, Ct);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Empty(_upstream.Seen);
+    }
+
+    [Fact]
+    public async Task Post_ForeignHost_Refused()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, Local("mcp")) { Content = Json("{}") };
+        request.Headers.Host = "attacker.example:" + _endpoint.Port;
+
+        using var response = await _client.SendAsync(request, Ct);
+
+        Assert.Equal(HttpStatusCode.MisdirectedRequest, response.StatusCode);
+        Assert.Empty(_upstream.Seen);
+    }
+
+    [Fact]
+    public async Task Get_UpstreamRedirect_PassedBackNotFollowed()
+    {
+        using var response = await _client.GetAsync(Local("redirect"), Ct);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Single(_upstream.Seen);
+    }
+
+    [Fact]
+    public async Task StartAsync_PortTaken_ClearError()
+    {
+        var ex = await Assert.ThrowsAsync<LocalEndpointPortInUseException>(() =>
+            LocalEndpoint.StartAsync(new LocalEndpointOptions("w2", new Uri(_upstream.BaseUrl, "mcp"), _endpoint.Port, []), _tokens, NullLoggerFactory.Instance, Ct));
+
+        Assert.Equal(_endpoint.Port, ex.Port);
+        Assert.Contains("in use", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Url_LocalPathMirrorsTheRemotePath() =>
+        Assert.Equal($"http://127.0.0.1:{_endpoint.Port}/mcp", _endpoint.Url.AbsoluteUri);
+}

@@ -1,0 +1,82 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Tether.Tests.Proxy;
+
+/// <summary>An upstream MCP-like server on real Kestrel that records what reached it.</summary>
+internal sealed class Upstream : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private Upstream(WebApplication app) => _app = app;
+
+    public Uri BaseUrl { get; private set; } = null!;
+
+    public ConcurrentQueue<IHeaderDictionary> Seen { get; } = new();
+
+    public HashSet<string> RejectedTokens { get; } = ["at-1"];
+
+    public TaskCompletionSource ReleaseStream { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public static async Task<Upstream> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        var app = builder.Build();
+        var upstream = new Upstream(app);
+        app.Use(async (context, next) =>
+        {
+            upstream.Seen.Enqueue(new HeaderDictionary(context.Request.Headers.ToDictionary(h => h.Key, h => h.Value)));
+            await next(context);
+        });
+        app.MapPost("/mcp", async context =>
+        {
+            var body = await new StreamReader(context.Request.Body).ReadToEndAsync();
+            context.Response.Headers["Mcp-Session-Id"] = "session-9";
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(body);
+        });
+        app.MapDelete("/mcp", context =>
+        {
+            context.Response.StatusCode = 202;
+            return Task.CompletedTask;
+        });
+        app.MapPost("/status/{code:int}", (int code) => Results.StatusCode(code));
+        app.MapPost("/guarded", async context =>
+        {
+            var token = context.Request.Headers.Authorization.ToString()["Bearer ".Length..];
+            if (upstream.RejectedTokens.Contains(token))
+            {
+                context.Response.StatusCode = 401;
+                await context.Response.WriteAsync("expired");
+                return;
+            }
+
+            await context.Response.WriteAsync("ok " + await new StreamReader(context.Request.Body).ReadToEndAsync());
+        });
+        app.MapGet("/sse", async context =>
+        {
+            context.Response.ContentType = "text/event-stream";
+            await context.Response.WriteAsync("data: first\n\n");
+            await context.Response.Body.FlushAsync();
+            await upstream.ReleaseStream.Task.WaitAsync(TimeSpan.FromSeconds(20));
+            await context.Response.WriteAsync("data: second\n\n");
+        });
+        app.MapGet("/redirect", () => Results.Redirect("http://127.0.0.1:9/elsewhere"));
+        await app.StartAsync();
+        upstream.BaseUrl = new Uri(app.Urls.First() + "/");
+        return upstream;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        ReleaseStream.TrySetResult();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
