@@ -9,6 +9,7 @@ namespace Tether.SignIn;
 /// </summary>
 internal sealed class MetadataFetcher(HttpClient http, TimeProvider time)
 {
+    /// <summary>The most of a metadata document that is read.</summary>
     public const int MaxBytes = 256 * 1024;
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
 
