@@ -85,6 +85,32 @@ public sealed class EndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Run_LegacySseTransport_ToolsThroughTheLocalEndpointAndLogsKept()
+    {
+        var sse = new Uri(_sandbox.McpUrl.AbsoluteUri + "/sse");
+        var run = await _cli.RunAsync(["run", sse.AbsoluteUri, "--name", "legacy", "--transport", "sse", "--skip-browser"], async line =>
+        {
+            var trimmed = line.Trim();
+            if (trimmed.StartsWith(_sandbox.Issuer.AbsoluteUri, StringComparison.Ordinal) && trimmed.Contains("/authorize?", StringComparison.Ordinal))
+            {
+                await _sandbox.CompleteSignInAsync(new Uri(trimmed), Ct);
+            }
+        }, cancellationToken: Ct);
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        var local = new Uri(run.Stdout.Trim().Split('\n').Last().Trim());
+        Assert.EndsWith("/mcp/sse", local.AbsolutePath, StringComparison.Ordinal);
+
+        await using var mcp = await McpClient.CreateAsync(
+            new HttpClientTransport(new HttpClientTransportOptions { Endpoint = local, TransportMode = HttpTransportMode.Sse }), cancellationToken: Ct);
+        var result = await mcp.CallToolAsync("add", new Dictionary<string, object?> { ["a"] = 20, ["b"] = 22 }, cancellationToken: Ct);
+        Assert.Equal("42", Assert.IsType<TextContentBlock>(Assert.Single(result.Content)).Text);
+
+        var logs = await _cli.RunAsync(["logs", "legacy"], cancellationToken: Ct);
+        Assert.Equal(0, logs.ExitCode);
+        Assert.Contains("legacy: created for", logs.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Waf_RefreshFailsThenHeals_AuthRetryingThenRunningOnTheNextRequest()
     {
         _sandbox.AccessTokenLifetime = TimeSpan.FromSeconds(6);
