@@ -71,7 +71,6 @@ public sealed class WorkloadStatusTracker
         (WorkloadStatus.Authenticating, WorkloadStatus.Running) => true,
         (WorkloadStatus.Running, WorkloadStatus.AuthRetrying or WorkloadStatus.Unauthenticated) => true,
         (WorkloadStatus.AuthRetrying, WorkloadStatus.Running or WorkloadStatus.Unauthenticated) => true,
-        (WorkloadStatus.Unauthenticated, WorkloadStatus.Running) => true,
         _ => false,
     };
 

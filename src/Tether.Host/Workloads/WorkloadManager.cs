@@ -36,7 +36,8 @@ internal sealed partial class WorkloadManager : IAsyncDisposable
     {
         foreach (var record in await _store.ListWorkloadsAsync(cancellationToken))
         {
-            var runtime = NewRuntime(record);
+            // Whatever the last host recorded, nothing of this workload runs yet.
+            var runtime = NewRuntime(record with { Status = WorkloadStatus.Stopped });
             _workloads[record.Name] = runtime;
             if (record.DesiredState == DesiredState.Running)
             {
