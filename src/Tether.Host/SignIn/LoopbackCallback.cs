@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -36,9 +35,7 @@ internal sealed class LoopbackCallback : IAsyncDisposable
     {
         if (port == 0)
         {
-            using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            port = ((IPEndPoint)probe.LocalEndPoint!).Port;
+            port = Tether.Hosting.LoopbackPorts.Free();
         }
 
         var builder = WebApplication.CreateSlimBuilder();

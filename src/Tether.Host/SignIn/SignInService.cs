@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Duende.IdentityModel.Client;
 using Microsoft.AspNetCore.WebUtilities;
+using Tether.Hosting;
 using Tether.Store;
 using Tether.Tokens;
 
@@ -194,7 +195,7 @@ public sealed class SignInService(HttpClient http, TetherStore store, TimeProvid
         }
 
         if (await store.GetRegistrationAsync(issuer, RegistrationKind.Dynamic, null, cancellationToken) is { } cached
-            && (request.CallbackPort is null || request.CallbackPort == cached.CallbackPort) && PortFree(cached.CallbackPort))
+            && (request.CallbackPort is null || request.CallbackPort == cached.CallbackPort) && LoopbackPorts.IsFree(cached.CallbackPort))
         {
             return (new ClientChoice(cached.ClientId, cached.ClientSecret, cached.ClientSecret is null ? ClientAuthMethod.None : ClientAuthMethod.ClientSecretPost, true), cached.CallbackPort);
         }
@@ -204,7 +205,7 @@ public sealed class SignInService(HttpClient http, TetherStore store, TimeProvid
             throw new SignInException($"{issuer} offers no dynamic client registration; pass --client-id of a client registered there");
         }
 
-        var port = request.CallbackPort ?? FreePort();
+        var port = request.CallbackPort ?? LoopbackPorts.Free();
         using var response = await http.PostAsJsonAsync(endpoint, new Dictionary<string, object>
         {
             ["client_name"] = "Tether",
@@ -249,27 +250,6 @@ public sealed class SignInService(HttpClient http, TetherStore store, TimeProvid
         }
 
         return scopes.Count == 0 ? null : string.Join(' ', scopes.Distinct());
-    }
-
-    private static bool PortFree(int port)
-    {
-        try
-        {
-            using var probe = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
-            probe.Bind(new IPEndPoint(IPAddress.Loopback, port));
-            return true;
-        }
-        catch (System.Net.Sockets.SocketException)
-        {
-            return false;
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
-        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)probe.LocalEndPoint!).Port;
     }
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');

@@ -111,15 +111,7 @@ internal sealed partial class WorkloadManager : IAsyncDisposable
     {
         var runtime = Find(name);
         await _store.SetDesiredStateAsync(name, DesiredState.Stopped, cancellationToken);
-        await runtime.Gate.WaitAsync(cancellationToken);
-        try
-        {
-            await _starter.StopAsync(runtime, "stopped by the user");
-        }
-        finally
-        {
-            runtime.Gate.Release();
-        }
+        await StopUnderGateAsync(runtime, "stopped by the user", cancellationToken);
 
         return View(runtime);
     }
@@ -128,15 +120,7 @@ internal sealed partial class WorkloadManager : IAsyncDisposable
     {
         var runtime = Find(name);
         await _store.SetDesiredStateAsync(name, DesiredState.Running, cancellationToken);
-        await runtime.Gate.WaitAsync(cancellationToken);
-        try
-        {
-            await _starter.StopAsync(runtime, "restarting");
-        }
-        finally
-        {
-            runtime.Gate.Release();
-        }
+        await StopUnderGateAsync(runtime, "restarting", cancellationToken);
 
         Launch(runtime, interactive: false);
         return View(runtime);
@@ -151,6 +135,11 @@ internal sealed partial class WorkloadManager : IAsyncDisposable
         }
 
         await _store.SetDesiredStateAsync(name, DesiredState.Running, cancellationToken);
+        if (runtime.Run is { } pending)
+        {
+            await pending.CancelAsync();
+        }
+
         await runtime.Gate.WaitAsync(cancellationToken);
         try
         {
@@ -175,6 +164,11 @@ internal sealed partial class WorkloadManager : IAsyncDisposable
     public async Task RemoveAsync(string name, CancellationToken cancellationToken)
     {
         var runtime = Find(name);
+        if (runtime.Run is { } pending)
+        {
+            await pending.CancelAsync();
+        }
+
         await runtime.Gate.WaitAsync(cancellationToken);
         try
         {
@@ -202,18 +196,26 @@ internal sealed partial class WorkloadManager : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         // A host shutdown is not a user's stop: the desired state stays, so the next host brings the workloads back.
-        await Task.WhenAll(_workloads.Values.Select(async runtime =>
+        await Task.WhenAll(_workloads.Values.Select(runtime => StopUnderGateAsync(runtime, "host shutting down", CancellationToken.None)));
+    }
+
+    private async Task StopUnderGateAsync(WorkloadRuntime runtime, string reason, CancellationToken cancellationToken)
+    {
+        // A bring-up in progress holds the gate: cancel it first so that the stop does not wait for a sign-in.
+        if (runtime.Run is { } run)
         {
-            await runtime.Gate.WaitAsync();
-            try
-            {
-                await _starter.StopAsync(runtime, "host shutting down");
-            }
-            finally
-            {
-                runtime.Gate.Release();
-            }
-        }));
+            await run.CancelAsync();
+        }
+
+        await runtime.Gate.WaitAsync(cancellationToken);
+        try
+        {
+            await _starter.StopAsync(runtime, reason);
+        }
+        finally
+        {
+            runtime.Gate.Release();
+        }
     }
 
     private void Launch(WorkloadRuntime runtime, bool interactive)

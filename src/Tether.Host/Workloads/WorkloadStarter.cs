@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Tether.Proxy;
 using Tether.SignIn;
@@ -151,9 +149,7 @@ internal sealed partial class WorkloadStarter
             return taken.Contains(port) ? throw new WorkloadException("conflict", $"port {port} is already used by another workload") : port;
         }
 
-        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)probe.LocalEndPoint!).Port;
+        return Tether.Hosting.LoopbackPorts.Free();
     }
 
     public async Task ForgetRegistrationAsync(WorkloadRuntime runtime, CancellationToken cancellationToken)
