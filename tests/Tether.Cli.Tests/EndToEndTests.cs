@@ -223,9 +223,35 @@ public sealed class EndToEndTests : IAsyncLifetime
         Assert.Equal(2, badUrl.ExitCode);
         Assert.Contains("not an http(s) URL", badUrl.Stderr, StringComparison.Ordinal);
 
+        using var holder = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        holder.Start();
+        var port = ((System.Net.IPEndPoint)holder.LocalEndpoint).Port;
+        var portTaken = await _cli.RunAsync(["run", _sandbox.McpUrl.AbsoluteUri, "--name", "busy", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)], cancellationToken: Ct);
+        Assert.Equal(1, portTaken.ExitCode);
+        Assert.Contains($"port {port} is in use", portTaken.Stderr, StringComparison.Ordinal);
+
         var missing = await _cli.RunAsync(["status", "no-such"], cancellationToken: Ct);
         Assert.Equal(1, missing.ExitCode);
         Assert.Contains("no workload named 'no-such'", missing.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Sandbox_JsonFormat_OneLineWithItsUrls()
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        string? first = null;
+        var run = _cli.RunAsync(["sandbox", "--format", "json", "--token-lifetime", "30s"], line =>
+        {
+            first ??= line;
+            cts.Cancel();
+            return Task.CompletedTask;
+        }, cancellationToken: cts.Token, stdoutLines: true);
+
+        await Assert.ThrowsAnyAsync<Exception>(() => run);
+        using var json = JsonDocument.Parse(first!);
+        Assert.StartsWith("http://127.0.0.1:", json.RootElement.GetProperty("issuer").GetString(), StringComparison.Ordinal);
+        Assert.EndsWith("/mcp", json.RootElement.GetProperty("mcp_url").GetString(), StringComparison.Ordinal);
+        Assert.EndsWith("/control", json.RootElement.GetProperty("control_url").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -20,7 +20,7 @@ public sealed class TetherCli : IAsyncDisposable
     public Dictionary<string, string> Environment { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Runs <c>tether ARGS</c> to the end; <paramref name="onStderrLine"/> sees stderr lines as they come.</summary>
-    public async Task<CliResult> RunAsync(IEnumerable<string> args, Func<string, Task>? onStderrLine = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    public async Task<CliResult> RunAsync(IEnumerable<string> args, Func<string, Task>? onStderrLine = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default, bool stdoutLines = false)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -47,8 +47,8 @@ public sealed class TetherCli : IAsyncDisposable
         process.StandardInput.Close();
         var stdout = new StringBuilder();
         var stderr = new StringBuilder();
-        var outTask = PumpAsync(process.StandardOutput, stdout, null);
-        var errTask = PumpAsync(process.StandardError, stderr, onStderrLine);
+        var outTask = PumpAsync(process.StandardOutput, stdout, stdoutLines ? onStderrLine : null);
+        var errTask = PumpAsync(process.StandardError, stderr, stdoutLines ? null : onStderrLine);
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(timeout ?? DefaultTimeout);
         try

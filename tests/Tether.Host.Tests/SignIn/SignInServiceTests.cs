@@ -109,6 +109,14 @@ public sealed class SignInServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DetectAsync_ServerWithoutAuth_NoSignInNeeded()
+    {
+        await using var open = await Tether.Tests.Proxy.Upstream.StartAsync();
+
+        Assert.Null(await Service.DetectAsync(new Uri(open.BaseUrl, "mcp"), Ct));
+    }
+
+    [Fact]
     public async Task DetectAsync_Unreachable_ClearError()
     {
         var ex = await Assert.ThrowsAsync<SignInException>(() => Service.DetectAsync(new Uri("http://127.0.0.1:9/mcp"), Ct));
