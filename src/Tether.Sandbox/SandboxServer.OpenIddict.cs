@@ -11,7 +11,7 @@ public sealed partial class SandboxServer
 {
     /// <summary>
     /// OpenIddict in degraded mode (no database): the client and redirect URI checks are ours, as are the spent refresh
-    /// tokens and revocation (see <see cref="TokenLedger"/>). PKCE S256 only; dynamic registration advertised.
+    /// tokens and revocation (see <see cref="TokenLedger"/>). PKCE S256 only; dynamic registration and client ID metadata documents advertised.
     /// </summary>
     private static void ConfigureOpenIddict(IServiceCollection services, SandboxServer sandbox)
     {
@@ -38,9 +38,22 @@ public sealed partial class SandboxServer
                     options.CodeChallengeMethods.Clear();
                     options.CodeChallengeMethods.Add(CodeChallengeMethods.Sha256);
                 });
-                o.AddEventHandler<ValidateAuthorizationRequestContext>(handler => handler.UseInlineHandler(context =>
+                o.AddEventHandler<ValidateAuthorizationRequestContext>(handler => handler.UseInlineHandler(async context =>
                 {
-                    if (sandbox.Clients.Find(context.ClientId) is not { } client)
+                    var client = sandbox.Clients.Find(context.ClientId);
+                    if (client is null && ClientMetadataDocuments.IsDocumentUrl(context.ClientId, out var document))
+                    {
+                        var (resolved, error) = await sandbox.Documents.ResolveAsync(document, context.CancellationToken);
+                        if (resolved is null)
+                        {
+                            context.Reject(Errors.InvalidClient, error);
+                            return;
+                        }
+
+                        client = sandbox.Clients.Register(resolved.ClientId, null, resolved.RedirectUris);
+                    }
+
+                    if (client is null)
                     {
                         context.Reject(Errors.InvalidClient, "the client is not known");
                     }
@@ -48,8 +61,6 @@ public sealed partial class SandboxServer
                     {
                         context.Reject(Errors.InvalidRequest, "the redirect_uri is not registered for this client");
                     }
-
-                    return default;
                 }));
                 o.AddEventHandler<ValidateTokenRequestContext>(handler => handler.UseInlineHandler(context =>
                 {
@@ -63,6 +74,7 @@ public sealed partial class SandboxServer
                 o.AddEventHandler<HandleConfigurationRequestContext>(handler => handler.UseInlineHandler(context =>
                 {
                     context.Metadata["registration_endpoint"] = new Uri(sandbox.Issuer, "register").AbsoluteUri;
+                    context.Metadata["client_id_metadata_document_supported"] = true;
                     context.TokenEndpointAuthenticationMethods.Add("none");
                     return default;
                 }));

@@ -79,6 +79,8 @@ public sealed partial class SandboxServer : IAsyncDisposable
 
     internal TokenLedger Ledger { get; } = new();
 
+    internal ClientMetadataDocuments Documents { get; } = new();
+
     /// <summary>Starts the sandbox on 127.0.0.1.</summary>
     public static async Task<SandboxServer> StartAsync(SandboxOptions options, CancellationToken cancellationToken)
     {
@@ -185,6 +187,7 @@ public sealed partial class SandboxServer : IAsyncDisposable
     {
         await _app.StopAsync(CancellationToken.None);
         await _app.DisposeAsync();
+        Documents.Dispose();
     }
 
     private IResult ResourceMetadata() => Results.Json(

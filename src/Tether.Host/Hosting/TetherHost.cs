@@ -44,6 +44,9 @@ public sealed class TetherHost : IAsyncDisposable
     /// <summary>The workloads this host runs.</summary>
     internal WorkloadManager Workloads { get; }
 
+    /// <summary>The host's store.</summary>
+    internal TetherStore Store => _store;
+
     /// <summary>Starts a host: settings checked, store opened, API listening, workloads restored.</summary>
     /// <exception cref="SettingsException">A setting is invalid (every bad one is listed).</exception>
     /// <exception cref="HostAlreadyRunningException">Another host serves the same <c>TETHER_HOME</c>.</exception>

@@ -9,8 +9,25 @@ internal sealed record AuthorizationServerMetadata(
     Uri TokenEndpoint,
     Uri? RegistrationEndpoint,
     IReadOnlyList<string> ScopesSupported,
-    bool IssParameterSupported)
+    bool IssParameterSupported,
+    bool ClientIdMetadataDocumentSupported = false)
 {
+    /// <summary>
+    /// Whether <see cref="Issuer"/> was named by the server or the user (and <c>iss</c> on the redirect can be checked
+    /// against it); <see langword="false"/> for endpoints given without <c>--issuer</c>.
+    /// </summary>
+    public bool IssuerKnown { get; init; } = true;
+
+    /// <summary>
+    /// Endpoints the user gave (<c>--authorize-url</c>, <c>--token-url</c>): nothing is discovered, PKCE S256 is used
+    /// regardless, and registration needs <c>--client-id</c>.
+    /// </summary>
+    public static AuthorizationServerMetadata Given(Uri? issuer, Uri authorizationEndpoint, Uri tokenEndpoint) =>
+        new(issuer ?? new Uri(tokenEndpoint.GetLeftPart(UriPartial.Authority) + "/"), authorizationEndpoint, tokenEndpoint, null, [], false)
+        {
+            IssuerKnown = issuer is not null,
+        };
+
     /// <summary>
     /// Discovers <paramref name="issuer"/>'s metadata in the MCP specification's order (RFC 8414 then OpenID, path-aware)
     /// and checks that the document names the same issuer and supports PKCE S256.
@@ -66,7 +83,8 @@ internal sealed record AuthorizationServerMetadata(
             Url(json, "token_endpoint", from) ?? throw new SignInException($"the metadata at {from} has no token_endpoint"),
             Url(json, "registration_endpoint", from),
             Strings(json, "scopes_supported"),
-            json.TryGetProperty("authorization_response_iss_parameter_supported", out var iss) && iss.ValueKind == JsonValueKind.True);
+            json.TryGetProperty("authorization_response_iss_parameter_supported", out var iss) && iss.ValueKind == JsonValueKind.True,
+            json.TryGetProperty("client_id_metadata_document_supported", out var cimd) && cimd.ValueKind == JsonValueKind.True);
     }
 
     private static bool SameIssuer(string named, Uri issuer) =>

@@ -24,6 +24,15 @@ public sealed record SignInRequest
     /// <summary>The authorization server, skipping discovery from the MCP server.</summary>
     public Uri? Issuer { get; init; }
 
+    /// <summary>The authorization endpoint, skipping metadata discovery (with <see cref="TokenEndpoint"/>).</summary>
+    public Uri? AuthorizationEndpoint { get; init; }
+
+    /// <summary>The token endpoint, skipping metadata discovery (with <see cref="AuthorizationEndpoint"/>).</summary>
+    public Uri? TokenEndpoint { get; init; }
+
+    /// <summary>A client ID metadata document URL, used as the client id where the authorization server supports it.</summary>
+    public Uri? ClientMetadataUrl { get; init; }
+
     /// <summary>The loopback callback port; a cached registration's, or a free one, when absent.</summary>
     public int? CallbackPort { get; init; }
 

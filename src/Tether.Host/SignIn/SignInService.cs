@@ -60,8 +60,20 @@ public sealed class SignInService(HttpClient http, TetherStore store, TimeProvid
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(openBrowser);
-        var (issuer, resource, scopesSupported) = await ProtectedResourceAsync(request, challenge, cancellationToken);
-        var server = await AuthorizationServerMetadata.DiscoverAsync(_fetcher, issuer, cancellationToken);
+        AuthorizationServerMetadata server;
+        string resource;
+        IReadOnlyList<string> scopesSupported;
+        if (request.AuthorizationEndpoint is { } authorize && request.TokenEndpoint is { } tokenEndpoint)
+        {
+            server = AuthorizationServerMetadata.Given(request.Issuer, authorize, tokenEndpoint);
+            (resource, scopesSupported) = (request.Resource ?? request.McpUrl.AbsoluteUri, []);
+        }
+        else
+        {
+            (var issuer, resource, scopesSupported) = await ProtectedResourceAsync(request, challenge, cancellationToken);
+            server = await AuthorizationServerMetadata.DiscoverAsync(_fetcher, issuer, cancellationToken);
+        }
+
         var (client, port) = await ClientAsync(request, server, cancellationToken);
 
         var state = Base64Url(RandomNumberGenerator.GetBytes(24));
@@ -105,7 +117,7 @@ public sealed class SignInService(HttpClient http, TetherStore store, TimeProvid
             throw new SignInException($"the authorization server refused the sign-in: {error} {answer.Get("error_description")}".TrimEnd());
         }
 
-        if (answer.Get("iss") is { } iss ? iss.TrimEnd('/') != server.Issuer.AbsoluteUri.TrimEnd('/') : server.IssParameterSupported)
+        if (answer.Get("iss") is { } iss ? server.IssuerKnown && iss.TrimEnd('/') != server.Issuer.AbsoluteUri.TrimEnd('/') : server.IssParameterSupported)
         {
             throw new SignInException("the sign-in answer did not come from the expected authorization server (iss mismatch)");
         }
@@ -129,7 +141,7 @@ public sealed class SignInService(HttpClient http, TetherStore store, TimeProvid
 
         TimeSpan? lifetime = token.ExpiresIn > 0 ? TimeSpan.FromSeconds(token.ExpiresIn) : null;
         var tokens = new TokenSet(accessToken, lifetime is { } l ? time.GetUtcNow() + l : null, token.RefreshToken, token.Scope) { IssuedLifetime = lifetime };
-        var config = new TokenClientConfig(server.TokenEndpoint, client.ClientId, client.ClientSecret, client.AuthMethod, sendResource, scope, server.Issuer.AbsoluteUri, client.FromRegistration);
+        var config = new TokenClientConfig(server.TokenEndpoint, client.ClientId, client.ClientSecret, client.AuthMethod, sendResource, scope, server.IssuerKnown ? server.Issuer.AbsoluteUri : null, client.FromRegistration);
         return new SignInResult(tokens, config);
     }
 
@@ -194,6 +206,12 @@ public sealed class SignInService(HttpClient http, TetherStore store, TimeProvid
             return (new ClientChoice(clientId, request.ClientSecret, method, false), request.CallbackPort ?? 0);
         }
 
+        if (request.ClientMetadataUrl is { } document && server.ClientIdMetadataDocumentSupported)
+        {
+            var documentPort = await MetadataDocumentPortAsync(document, request.CallbackPort, cancellationToken);
+            return (new ClientChoice(document.OriginalString, null, ClientAuthMethod.None, true), documentPort);
+        }
+
         if (await store.GetRegistrationAsync(issuer, RegistrationKind.Dynamic, null, cancellationToken) is { } cached
             && (request.CallbackPort is null || request.CallbackPort == cached.CallbackPort) && LoopbackPorts.IsFree(cached.CallbackPort))
         {
@@ -236,6 +254,42 @@ public sealed class SignInService(HttpClient http, TetherStore store, TimeProvid
 
         await store.SaveRegistrationAsync(new ClientRegistration(issuer, registered, secret, RegistrationKind.Dynamic, port), cancellationToken);
         return (new ClientChoice(registered, secret, secret is null ? ClientAuthMethod.None : ClientAuthMethod.ClientSecretPost, true), port);
+    }
+
+    /// <summary>
+    /// Reads the client ID metadata document Tether is to use as its client: it must name itself and list a loopback
+    /// <c>/callback</c> redirect URI; that URI's port, when it has one, is the callback port.
+    /// </summary>
+    private async Task<int> MetadataDocumentPortAsync(Uri document, int? callbackPort, CancellationToken cancellationToken)
+    {
+        var json = await _fetcher.GetAsync(document, "client ID metadata document", cancellationToken)
+            ?? throw new SignInException($"the client ID metadata document {document} was not found");
+        if (!json.TryGetProperty("client_id", out var id) || id.ValueKind != JsonValueKind.String || id.GetString() != document.OriginalString)
+        {
+            throw new SignInException($"the client ID metadata document {document} must name itself as client_id");
+        }
+
+        var loopback = AuthorizationServerMetadata.Strings(json, "redirect_uris")
+            .Select(u => Uri.TryCreate(u, UriKind.Absolute, out var uri) ? uri : null)
+            .Where(u => u is { Scheme: "http", IsLoopback: true, AbsolutePath: "/callback" })
+            .ToList();
+        if (loopback.Count == 0)
+        {
+            throw new SignInException($"the client ID metadata document {document} lists no http://127.0.0.1[:port]/callback redirect URI");
+        }
+
+        var ports = loopback.Where(u => !u!.IsDefaultPort).Select(u => u!.Port).ToList();
+        if (ports.Count == 0)
+        {
+            return callbackPort ?? 0;
+        }
+
+        if (callbackPort is { } asked)
+        {
+            return ports.Contains(asked) ? asked : throw new SignInException($"--callback-port {asked} is not among the client ID metadata document's redirect URIs");
+        }
+
+        return ports[0];
     }
 
     private static string? Scope(SignInRequest request, AuthChallenge? challenge, IReadOnlyList<string> resourceScopes, AuthorizationServerMetadata server)

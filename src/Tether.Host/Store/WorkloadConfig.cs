@@ -15,6 +15,9 @@ public sealed record WorkloadConfig
     /// <summary>The issuer, when given (<c>--issuer</c>) or found at sign-in.</summary>
     public string? Issuer { get; init; }
 
+    /// <summary>Whether <see cref="Issuer"/> came from <c>--issuer</c> (then discovery from the MCP server is skipped).</summary>
+    public bool IssuerGiven { get; init; }
+
     /// <summary>The authorization endpoint given with <c>--authorize-url</c>.</summary>
     public string? AuthorizeUrl { get; init; }
 

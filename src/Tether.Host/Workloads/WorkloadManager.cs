@@ -31,6 +31,8 @@ internal sealed partial class WorkloadManager : IAsyncDisposable
 
     public int Count => _workloads.Count;
 
+    internal WorkloadStarter Starter => _starter;
+
     /// <summary>Brings back every workload the user did not stop, without a browser.</summary>
     public async Task RestoreAsync(CancellationToken cancellationToken)
     {
@@ -59,7 +61,7 @@ internal sealed partial class WorkloadManager : IAsyncDisposable
                 throw new WorkloadException("conflict", $"a workload named '{name}' already exists; pick another --name, or 'tether rm {name}' first");
             }
 
-            var port = WorkloadStarter.ReservePort(request.Port, _workloads.Values.Select(w => w.Port));
+            var port = _starter.ReservePort(request.Port, _workloads.Values.Select(w => w.Port));
             if (await _store.AddWorkloadAsync(WorkloadSpecs.ToRecord(name, request, port), cancellationToken) == WorkloadWriteResult.NameTaken)
             {
                 throw new WorkloadException("conflict", $"a workload named '{name}' already exists; pick another --name, or 'tether rm {name}' first");
@@ -74,6 +76,7 @@ internal sealed partial class WorkloadManager : IAsyncDisposable
 
             var record = await _store.GetWorkloadAsync(name, cancellationToken) ?? throw WorkloadException.NotFound(name);
             var runtime = NewRuntime(record);
+            runtime.PortMayMove = request.Port is null;
             _workloads[name] = runtime;
             Log.WorkloadCreated(_logger, name, record.RemoteUrl, port);
             Launch(runtime, interactive: true);

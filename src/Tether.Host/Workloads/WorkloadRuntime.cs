@@ -18,6 +18,12 @@ internal sealed class WorkloadRuntime(string name, WorkloadStatusTracker tracker
 
     public int Port => Record.Port ?? 0;
 
+    /// <summary>
+    /// Whether Tether picked the port and the endpoint has not listened on it yet: if another program takes it in the
+    /// meantime, the endpoint moves to another free port instead of failing (no MCP client knows the port yet).
+    /// </summary>
+    public bool PortMayMove { get; set; }
+
     public TokenLifecycle? Tokens { get; set; }
 
     public LocalEndpoint? Endpoint { get; set; }

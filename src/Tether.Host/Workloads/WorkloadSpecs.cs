@@ -25,21 +25,17 @@ internal static partial class WorkloadSpecs
             throw WorkloadException.BadRequest("--client-secret needs --client-id");
         }
 
-        if (request.ClientMetadataUrl is { } metadata && AbsoluteHttpUrl(metadata, "--client-metadata-url").Scheme != Uri.UriSchemeHttps)
-        {
-            throw WorkloadException.BadRequest("--client-metadata-url must be an https URL");
-        }
 
         if ((request.AuthorizeUrl is null) != (request.TokenUrl is null))
         {
             throw WorkloadException.BadRequest("--authorize-url and --token-url go together");
         }
 
-        foreach (var (value, option) in new[] { (request.AuthorizeUrl, "--authorize-url"), (request.TokenUrl, "--token-url"), (request.Issuer, "--issuer") })
+        foreach (var (value, option) in new[] { (request.AuthorizeUrl, "--authorize-url"), (request.TokenUrl, "--token-url"), (request.Issuer, "--issuer"), (request.ClientMetadataUrl, "--client-metadata-url") })
         {
-            if (value is not null)
+            if (value is not null && AbsoluteHttpUrl(value, option) is { Scheme: "http", IsLoopback: false })
             {
-                AbsoluteHttpUrl(value, option);
+                throw WorkloadException.BadRequest($"{option} must be an https URL (http only on 127.0.0.1 / localhost)");
             }
         }
 
@@ -61,6 +57,7 @@ internal static partial class WorkloadSpecs
             Resource = string.IsNullOrEmpty(request.Resource) ? null : request.Resource,
             SendResource = request.Resource != "",
             Issuer = request.Issuer,
+            IssuerGiven = request.Issuer is not null,
             AuthorizeUrl = request.AuthorizeUrl,
             TokenUrl = request.TokenUrl,
             ClientId = request.ClientId,

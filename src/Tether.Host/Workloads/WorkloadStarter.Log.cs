@@ -8,5 +8,8 @@ internal sealed partial class WorkloadStarter
     {
         [LoggerMessage(2001, LogLevel.Error, "{workload}: could not start ({kind}): {reason}")]
         public static partial void BringUpFailed(ILogger logger, string workload, string kind, string reason);
+
+        [LoggerMessage(2002, LogLevel.Information, "{workload}: port {taken} was taken before the endpoint listened; using {port}")]
+        public static partial void PortMoved(ILogger logger, string workload, int taken, int port);
     }
 }

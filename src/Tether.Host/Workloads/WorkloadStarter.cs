@@ -9,6 +9,8 @@ namespace Tether.Workloads;
 /// <summary>Brings one workload up (endpoint, then auth: stored tokens, sign-in, static bearer or none) and down.</summary>
 internal sealed partial class WorkloadStarter
 {
+    private const int MaxPortAttempts = 5;
+
     private readonly TetherStore _store;
     private readonly TokenLifecycleOptions _tokenOptions;
     private readonly TimeProvider _time;
@@ -39,6 +41,9 @@ internal sealed partial class WorkloadStarter
         };
         _signIn = new SignInService(_http, store, time);
     }
+
+    /// <summary>Picks a loopback port nothing listens on (a seam: tests make it return a taken one).</summary>
+    internal Func<int> FreePort { get; set; } = Tether.Hosting.LoopbackPorts.Free;
 
     public async Task BringUpAsync(WorkloadRuntime runtime, bool interactive, CancellationToken cancellationToken)
     {
@@ -137,7 +142,7 @@ internal sealed partial class WorkloadStarter
     }
 
     /// <summary>The port asked for, or a free loopback one (kept for the workload's whole life).</summary>
-    public static int ReservePort(int? requested, IEnumerable<int> taken)
+    public int ReservePort(int? requested, IEnumerable<int> taken)
     {
         if (requested is { } port)
         {
@@ -149,7 +154,7 @@ internal sealed partial class WorkloadStarter
             return taken.Contains(port) ? throw new WorkloadException("conflict", $"port {port} is already used by another workload") : port;
         }
 
-        return Tether.Hosting.LoopbackPorts.Free();
+        return FreePort();
     }
 
     public async Task ForgetRegistrationAsync(WorkloadRuntime runtime, CancellationToken cancellationToken)
@@ -174,6 +179,10 @@ internal sealed partial class WorkloadStarter
             Scopes = config.Scopes,
             Resource = config.Resource,
             SendResource = config.SendResource,
+            Issuer = config.IssuerGiven && config.Issuer is { } issuer ? new Uri(issuer) : null,
+            AuthorizationEndpoint = config.AuthorizeUrl is { } authorize ? new Uri(authorize) : null,
+            TokenEndpoint = config.AuthorizeUrl is not null && config.TokenUrl is { } token ? new Uri(token) : null,
+            ClientMetadataUrl = config.ClientMetadataUrl is { } document ? new Uri(document) : null,
             CallbackPort = config.CallbackPort,
             Timeout = timeout,
         };
@@ -203,17 +212,33 @@ internal sealed partial class WorkloadStarter
     {
         var headers = WorkloadSpecs.ParseHeaders((await _store.GetSecretAsync(runtime.Name, SecretKind.Headers, cancellationToken))?.Split('\n') ?? [])
             .Select(h => KeyValuePair.Create(h.Name, h.Value)).ToList();
-        var options = new LocalEndpointOptions(runtime.Name, new Uri(runtime.Record.RemoteUrl), runtime.Port, headers);
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            runtime.Endpoint = await LocalEndpoint.StartAsync(options, tokens, _loggerFactory, cancellationToken);
-            return true;
+            var options = new LocalEndpointOptions(runtime.Name, new Uri(runtime.Record.RemoteUrl), runtime.Port, headers);
+            try
+            {
+                runtime.Endpoint = await LocalEndpoint.StartAsync(options, tokens, _loggerFactory, cancellationToken);
+                runtime.PortMayMove = false;
+                return true;
+            }
+            catch (LocalEndpointPortInUseException) when (runtime.PortMayMove && attempt < MaxPortAttempts)
+            {
+                var taken = runtime.Port;
+                await UpdatePortAsync(runtime, FreePort(), cancellationToken);
+                Log.PortMoved(_logger, runtime.Name, taken, runtime.Port);
+            }
+            catch (LocalEndpointPortInUseException)
+            {
+                runtime.Tracker.TryTransition(WorkloadStatus.Error, $"port {runtime.Port} is in use; free it, then 'tether start {runtime.Name}'");
+                return false;
+            }
         }
-        catch (LocalEndpointPortInUseException)
-        {
-            runtime.Tracker.TryTransition(WorkloadStatus.Error, $"port {runtime.Port} is in use; free it, then 'tether start {runtime.Name}'");
-            return false;
-        }
+    }
+
+    private async Task UpdatePortAsync(WorkloadRuntime runtime, int port, CancellationToken cancellationToken)
+    {
+        runtime.Record = runtime.Record with { Port = port };
+        await _store.UpdateWorkloadAsync(runtime.Record, cancellationToken);
     }
 
     private async Task StartEngineAsync(WorkloadRuntime runtime, WorkloadTokenSource tokens, CancellationToken cancellationToken)
