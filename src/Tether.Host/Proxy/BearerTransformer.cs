@@ -7,12 +7,16 @@ namespace Tether.Proxy;
 
 /// <summary>
 /// Per request: drops the client's <c>Authorization</c>, adds Tether's bearer and the extra headers, maps the local
-/// path onto the remote origin, and holds back an upstream 401 so that the request can be retried.
+/// path onto the remote origin, holds back an upstream 401 so that the request can be retried, and points a legacy SSE
+/// stream's endpoint event at the local endpoint.
 /// </summary>
-internal sealed class BearerTransformer(Uri remoteOrigin, string? bearer, IReadOnlyList<KeyValuePair<string, string>> headers, bool holdBack401) : HttpTransformer
+internal sealed class BearerTransformer(Uri remoteOrigin, Uri localOrigin, string? bearer, IReadOnlyList<KeyValuePair<string, string>> headers, bool holdBack401) : HttpTransformer
 {
     /// <summary>Whether the upstream answered 401 and the answer was held back.</summary>
     public bool Rejected { get; private set; }
+
+    /// <summary>For an event stream opened with GET (the legacy SSE transport): the rewriter of its endpoint event.</summary>
+    public SseEndpointRewriter? EndpointRewriter { get; private set; }
 
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
@@ -37,6 +41,12 @@ internal sealed class BearerTransformer(Uri remoteOrigin, string? bearer, IReadO
         {
             Rejected = true;
             return ValueTask.FromResult(false);
+        }
+
+        if (proxyResponse is { IsSuccessStatusCode: true, Content.Headers.ContentType.MediaType: "text/event-stream" } && HttpMethods.IsGet(httpContext.Request.Method))
+        {
+            EndpointRewriter = new SseEndpointRewriter(httpContext.Response.Body, remoteOrigin, localOrigin);
+            httpContext.Response.Body = EndpointRewriter;
         }
 
         return base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);

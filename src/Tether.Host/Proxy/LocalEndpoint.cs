@@ -28,6 +28,7 @@ public sealed partial class LocalEndpoint : IAsyncDisposable
     private readonly IHttpForwarder _forwarder;
     private readonly ILogger _logger;
     private readonly Uri _remoteOrigin;
+    private readonly Uri _localOrigin;
 
     private LocalEndpoint(WebApplication app, LocalEndpointOptions options, IAccessTokenSource tokens, int port, ILogger logger)
     {
@@ -37,7 +38,8 @@ public sealed partial class LocalEndpoint : IAsyncDisposable
         _logger = logger;
         Port = port;
         _remoteOrigin = new Uri(options.RemoteUrl.GetLeftPart(UriPartial.Authority));
-        Url = new Uri($"http://127.0.0.1:{port}{options.RemoteUrl.PathAndQuery}");
+        _localOrigin = new Uri($"http://127.0.0.1:{port}/");
+        Url = new Uri(_localOrigin, options.RemoteUrl.PathAndQuery);
         _forwarder = app.Services.GetRequiredService<IHttpForwarder>();
         _upstream = new HttpMessageInvoker(new SocketsHttpHandler
         {
@@ -125,7 +127,7 @@ public sealed partial class LocalEndpoint : IAsyncDisposable
             context.Request.EnableBuffering(MaxRetriedBody);
         }
 
-        var transformer = new BearerTransformer(_remoteOrigin, answer.AccessToken, _options.Headers, holdBack401: answer.AccessToken is not null);
+        var transformer = new BearerTransformer(_remoteOrigin, _localOrigin, answer.AccessToken, _options.Headers, holdBack401: answer.AccessToken is not null);
         await ForwardAsync(context, transformer);
         if (!transformer.Rejected)
         {
@@ -143,7 +145,7 @@ public sealed partial class LocalEndpoint : IAsyncDisposable
 
         ResetResponse(context);
         context.Request.Body.Position = 0;
-        var again = new BearerTransformer(_remoteOrigin, fresh.AccessToken, _options.Headers, holdBack401: true);
+        var again = new BearerTransformer(_remoteOrigin, _localOrigin, fresh.AccessToken, _options.Headers, holdBack401: true);
         await ForwardAsync(context, again);
         if (again.Rejected)
         {
@@ -156,6 +158,11 @@ public sealed partial class LocalEndpoint : IAsyncDisposable
     private async Task ForwardAsync(HttpContext context, BearerTransformer transformer)
     {
         var error = await _forwarder.SendAsync(context, _remoteOrigin.AbsoluteUri, _upstream, ForwarderRequestConfig.Empty, transformer);
+        if (transformer.EndpointRewriter is { } rewriter)
+        {
+            await rewriter.CompleteAsync(context.RequestAborted).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
         if (error != ForwarderError.None && !context.Response.HasStarted && error is not ForwarderError.RequestCanceled)
         {
             var cause = context.Features.Get<IForwarderErrorFeature>()?.Exception?.Message ?? error.ToString();

@@ -85,6 +85,24 @@ public sealed class LocalEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Get_LegacySseEndpointEventWithTheRemotesAbsoluteUrl_PointsAtTheLocalEndpoint()
+    {
+        var events = await _client.GetStringAsync(Local("legacy-sse"), Ct);
+
+        Assert.Contains($"event: endpoint\ndata: http://127.0.0.1:{_endpoint.Port}/message?sessionId=abc\n\n", events, StringComparison.Ordinal);
+        Assert.Contains($"data: {_upstream.BaseUrl}untouched", events, StringComparison.Ordinal);
+        Assert.StartsWith(": hello\n\n", events, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Get_LegacySseEndpointEventWithAPath_Unchanged()
+    {
+        var events = await _client.GetStringAsync(Local("legacy-sse?absolute=false"), Ct);
+
+        Assert.Contains("event: endpoint\ndata: /message?sessionId=abc\n\n", events, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Post_UpstreamRejectsToken_OneRefreshAndTheRequestSentAgain()
     {
         using var response = await _client.PostAsync(Local("guarded"), Json("""{"jsonrpc":"2.0","id":3}"""), Ct);

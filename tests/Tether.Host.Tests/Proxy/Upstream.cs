@@ -67,6 +67,13 @@ internal sealed class Upstream : IAsyncDisposable
             await upstream.ReleaseStream.Task.WaitAsync(TimeSpan.FromSeconds(20));
             await context.Response.WriteAsync("data: second\n\n");
         });
+        app.MapGet("/legacy-sse", async (HttpContext context, bool? absolute) =>
+        {
+            context.Response.ContentType = "text/event-stream";
+            var endpoint = absolute == false ? "/message?sessionId=abc" : $"{upstream.BaseUrl}message?sessionId=abc";
+            await context.Response.WriteAsync($": hello\n\nevent: endpoint\ndata: {endpoint}\n\n");
+            await context.Response.WriteAsync($"event: message\ndata: {upstream.BaseUrl}untouched\n\n");
+        });
         app.MapGet("/redirect", () => Results.Redirect("http://127.0.0.1:9/elsewhere"));
         await app.StartAsync();
         upstream.BaseUrl = new Uri(app.Urls.First() + "/");
