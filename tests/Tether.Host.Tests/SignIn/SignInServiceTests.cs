@@ -81,6 +81,32 @@ public sealed class SignInServiceTests : IAsyncLifetime
         Assert.NotNull(result.Tokens.AccessToken);
     }
 
+    [Theory]
+    [InlineData("https://attacker.example/")]
+    [InlineData(null)]
+    public async Task SignInAsync_CallbackWithAnotherOrNoIssuer_RefusedAsMixUp(string? iss)
+    {
+        var challenge = await Service.DetectAsync(_sandbox.McpUrl, Ct);
+        string? sentIss = null;
+
+        var ex = await Assert.ThrowsAsync<SignInException>(() => Service.SignInAsync(new SignInRequest { McpUrl = _sandbox.McpUrl }, challenge, url => _ = Task.Run(async () =>
+        {
+            var landing = await _sandbox.AuthorizeAsync(url, Ct);
+            var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(landing.Query);
+            sentIss = query["iss"];
+            var forged = new Dictionary<string, string?> { ["code"] = query["code"], ["state"] = query["state"] };
+            if (iss is not null)
+            {
+                forged["iss"] = iss;
+            }
+
+            using var response = await _http.GetAsync(new Uri(Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(landing.GetLeftPart(UriPartial.Path), forged)), Ct);
+        }), Ct));
+
+        Assert.Equal(_sandbox.Issuer.AbsoluteUri, sentIss);
+        Assert.Contains("iss mismatch", ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task SignInAsync_NobodySignsIn_ClearTimeout()
     {
