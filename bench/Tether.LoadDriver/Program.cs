@@ -1,1 +1,3 @@
-Console.Error.WriteLine("usage: tether-load (not yet)"); return 2;
+using Tether.LoadDriver;
+
+return await LoadCommands.RunAsync(args);

@@ -1,0 +1,36 @@
+using System.Diagnostics;
+
+namespace Tether.LoadDriver;
+
+/// <summary>Runs the built <c>tether</c> CLI (src/Tether.Cli, Release) as a child process.</summary>
+internal static class ChildProcess
+{
+    /// <summary>The built tether.dll, found from this program's folder up to the repository root.</summary>
+    public static string TetherDll()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Tether.slnx")))
+            {
+                var dll = Path.Combine(dir.FullName, "src", "Tether.Cli", "bin", "Release", "net10.0", "tether.dll");
+                return File.Exists(dll) ? dll : throw new InvalidOperationException($"{dll} is missing: run 'dotnet build -c Release' first");
+            }
+        }
+
+        throw new InvalidOperationException("the repository root (Tether.slnx) was not found above " + AppContext.BaseDirectory);
+    }
+
+    public static ProcessStartInfo Tether(string home, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(TetherDll());
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["TETHER_HOME"] = home;
+        start.Environment["TETHER_KEY_SOURCE"] = "file";
+        return start;
+    }
+}

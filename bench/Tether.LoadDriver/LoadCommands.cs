@@ -1,0 +1,56 @@
+using System.Globalization;
+
+namespace Tether.LoadDriver;
+
+/// <summary><c>proxy</c>, <c>sse</c>, <c>idle</c>, <c>list</c>: each prints plain figures.</summary>
+internal static class LoadCommands
+{
+    private const string Usage =
+        "usage: Tether.LoadDriver proxy [--concurrency 32] [--seconds 10] [--warmup 3]\n" +
+        "       Tether.LoadDriver sse [--megabytes 100]\n" +
+        "       Tether.LoadDriver idle [--workloads 100] [--seconds 30]\n" +
+        "       Tether.LoadDriver list [--runs 20]";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (args.Length == 0 || !TryOptions(args.AsSpan(1), out var options))
+        {
+            await Console.Error.WriteLineAsync(Usage);
+            return 2;
+        }
+
+        int Get(string name, int fallback) => options.TryGetValue(name, out var value) ? value : fallback;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(15));
+        return args[0] switch
+        {
+            "proxy" => await ProxyLoad.RunAsync(Get("concurrency", 32), Get("seconds", 10), Get("warmup", 3), timeout.Token),
+            "sse" => await SseLoad.RunAsync(Get("megabytes", 100), timeout.Token),
+            "idle" => await IdleHost.RunAsync(Get("workloads", 100), Get("seconds", 30), timeout.Token),
+            "list" => await ListTiming.RunAsync(Get("runs", 20), timeout.Token),
+            _ => await UsageAsync(),
+        };
+    }
+
+    private static async Task<int> UsageAsync()
+    {
+        await Console.Error.WriteLineAsync(Usage);
+        return 2;
+    }
+
+    private static bool TryOptions(ReadOnlySpan<string> args, out Dictionary<string, int> options)
+    {
+        options = new(StringComparer.Ordinal);
+        for (var i = 0; i < args.Length; i += 2)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length
+                || !int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < 1)
+            {
+                return false;
+            }
+
+            options[args[i][2..]] = value;
+        }
+
+        return true;
+    }
+}
