@@ -49,7 +49,7 @@ internal static class IdleHost
             await Task.Delay(TimeSpan.FromSeconds(seconds), cancellationToken);
             self.Refresh();
             var cpu = (self.TotalProcessorTime - cpuBefore).TotalMilliseconds / wall.Elapsed.TotalMilliseconds * 100;
-            Figures.Line($"idle over {seconds} s: CPU {cpu:0.00} % of one core, working set {Figures.Megabytes(self.WorkingSet64):0.0} MB (process before the host: {Figures.Megabytes(baseline):0.0} MB; after settling: {Figures.Megabytes(settled):0.0} MB), GC heap {Figures.Megabytes(GC.GetTotalMemory(false)):0.0} MB, threads {self.Threads.Count}");
+            Figures.Line($"idle over {seconds} s: CPU {cpu:0.00} % of one core, working set {Figures.Megabytes(self.WorkingSet64):0.0} MB (process before the host: {Figures.Megabytes(baseline):0.0} MB; after settling: {Figures.Megabytes(settled):0.0} MB), managed heap {Figures.Megabytes(GC.GetGCMemoryInfo().HeapSizeBytes):0.0} MB, threads {self.Threads.Count}");
             Figures.Line($"goal: <= 200 MB and about 0 % CPU");
             return running == count ? 0 : 1;
         }
