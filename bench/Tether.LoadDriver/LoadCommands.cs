@@ -6,7 +6,7 @@ namespace Tether.LoadDriver;
 internal static class LoadCommands
 {
     private const string Usage =
-        "usage: Tether.LoadDriver proxy [--concurrency 32] [--seconds 10] [--warmup 3]\n" +
+        "usage: Tether.LoadDriver proxy [--concurrency 32] [--seconds 10] [--warmup 8]\n" +
         "       Tether.LoadDriver sse [--megabytes 100]\n" +
         "       Tether.LoadDriver idle [--workloads 100] [--seconds 30]\n" +
         "       Tether.LoadDriver list [--runs 20]";
@@ -23,7 +23,7 @@ internal static class LoadCommands
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(15));
         return args[0] switch
         {
-            "proxy" => await ProxyLoad.RunAsync(Get("concurrency", 32), Get("seconds", 10), Get("warmup", 3), timeout.Token),
+            "proxy" => await ProxyLoad.RunAsync(Get("concurrency", 32), Get("seconds", 10), Get("warmup", 8), timeout.Token),
             "sse" => await SseLoad.RunAsync(Get("megabytes", 100), timeout.Token),
             "idle" => await IdleHost.RunAsync(Get("workloads", 100), Get("seconds", 30), timeout.Token),
             "list" => await ListTiming.RunAsync(Get("runs", 20), timeout.Token),

@@ -7,10 +7,13 @@ namespace Tether.LoadDriver;
 
 /// <summary>
 /// JSON-RPC <c>tools/call</c> posts straight to the sandbox's MCP server and through a local endpoint in front of it,
-/// at the same concurrency, alternating twice: requests/s as a ratio and the latency the endpoint adds.
+/// at the same concurrency, alternating three times after a warm-up of each: requests/s as a ratio of the median
+/// rounds, and the latency the endpoint adds (percentiles over all rounds).
 /// </summary>
 internal static class ProxyLoad
 {
+    private const int Rounds = 3;
+
     public static async Task<int> RunAsync(int concurrency, int seconds, int warmup, CancellationToken cancellationToken)
     {
         await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { AccessTokenLifetime = TimeSpan.FromHours(1) }, cancellationToken);
@@ -30,7 +33,7 @@ internal static class ProxyLoad
             await direct.RunAsync(c, TimeSpan.FromSeconds(warmup), cancellationToken);
             await proxied.RunAsync(c, TimeSpan.FromSeconds(warmup), cancellationToken);
             var runs = new List<LoadResult>();
-            for (var round = 0; round < 2; round++)
+            for (var round = 0; round < Rounds; round++)
             {
                 foreach (var target in new[] { direct, proxied })
                 {
@@ -51,5 +54,5 @@ internal static class ProxyLoad
     }
 
     private static LoadResult Merge(List<LoadResult> runs) =>
-        new(runs[0].Target, runs[0].Concurrency, runs.Average(r => r.RequestsPerSecond), runs.SelectMany(r => r.LatenciesMs).Order().ToArray(), runs.Sum(r => r.Errors));
+        new(runs[0].Target, runs[0].Concurrency, runs.Select(r => r.RequestsPerSecond).Order().ElementAt(runs.Count / 2), runs.SelectMany(r => r.LatenciesMs).Order().ToArray(), runs.Sum(r => r.Errors));
 }
