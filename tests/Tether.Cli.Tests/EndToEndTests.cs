@@ -82,6 +82,11 @@ public sealed class EndToEndTests : IAsyncLifetime
         Assert.Equal(_sandbox.McpUrl.AbsoluteUri, workload.GetProperty("remote_url").GetString());
         Assert.Equal("streamable-http", workload.GetProperty("transport").GetString());
         Assert.Equal(local.Port, workload.GetProperty("port").GetInt32());
+
+        var table = await _cli.RunAsync(["list"], cancellationToken: Ct);
+        Assert.Equal(0, table.ExitCode);
+        var row = Assert.Single(table.Stdout.Split('\n'), line => line.StartsWith("docs ", StringComparison.Ordinal));
+        Assert.Contains($" running   {local.AbsoluteUri}   {_sandbox.McpUrl.AbsoluteUri}   ", row, StringComparison.Ordinal);
     }
 
     [Fact]
