@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Reflection;
 using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
 using Tether.Api;
 using Tether.Configuration;
 using Tether.Hosting;
@@ -48,13 +47,13 @@ internal sealed class HostClient : IDisposable
         ?? throw new CliException("the Tether host could not be started; run 'tether serve' to see why");
 
     public Task<IReadOnlyList<WorkloadView>> ListAsync(bool all, CancellationToken cancellationToken) =>
-        SendAsync(HttpMethod.Get, $"api/v1/workloads?all={(all ? "true" : "false")}", null, ApiJson.Default.IReadOnlyListWorkloadView, cancellationToken);
+        SendAsync(HttpMethod.Get, $"api/v1/workloads?all={(all ? "true" : "false")}", null, ApiReader.Workloads, cancellationToken);
 
     public Task<WorkloadDetailView> GetAsync(string name, CancellationToken cancellationToken) =>
-        SendAsync(HttpMethod.Get, $"api/v1/workloads/{Uri.EscapeDataString(name)}", null, ApiJson.Default.WorkloadDetailView, cancellationToken);
+        SendAsync(HttpMethod.Get, $"api/v1/workloads/{Uri.EscapeDataString(name)}", null, ApiReader.WorkloadDetail, cancellationToken);
 
     public Task<WorkloadView> RunAsync(RunWorkloadRequest request, CancellationToken cancellationToken) =>
-        SendAsync(HttpMethod.Post, "api/v1/workloads", JsonContent.Create(request, ApiJson.Default.RunWorkloadRequest), ApiJson.Default.WorkloadView, cancellationToken);
+        SendAsync(HttpMethod.Post, "api/v1/workloads", JsonContent.Create(request, ApiJson.Default.RunWorkloadRequest), ApiReader.Workload, cancellationToken);
 
     public Task<WorkloadView> StopAsync(string name, CancellationToken cancellationToken) => ActAsync(name, "stop", null, cancellationToken);
 
@@ -87,14 +86,22 @@ internal sealed class HostClient : IDisposable
     public void Dispose() => _http.Dispose();
 
     private Task<WorkloadView> ActAsync(string name, string action, HttpContent? body, CancellationToken cancellationToken) =>
-        SendAsync(HttpMethod.Post, $"api/v1/workloads/{Uri.EscapeDataString(name)}/{action}", body, ApiJson.Default.WorkloadView, cancellationToken);
+        SendAsync(HttpMethod.Post, $"api/v1/workloads/{Uri.EscapeDataString(name)}/{action}", body, ApiReader.Workload, cancellationToken);
 
-    private async Task<T> SendAsync<T>(HttpMethod method, string path, HttpContent? body, JsonTypeInfo<T> type, CancellationToken cancellationToken)
+    private async Task<T> SendAsync<T>(HttpMethod method, string path, HttpContent? body, Func<JsonElement, T> read, CancellationToken cancellationToken)
     {
         using var response = await SendAsync(method, path, body, cancellationToken);
         await EnsureSuccessAsync(response, cancellationToken);
-        return await response.Content.ReadFromJsonAsync(type, cancellationToken)
-            ?? throw new CliException("the Tether host sent an empty answer");
+        var answer = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        try
+        {
+            using var json = JsonDocument.Parse(answer);
+            return read(json.RootElement);
+        }
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            throw new CliException($"the Tether host's answer could not be read ({ex.Message}); a host of another version may be running: 'tether serve --stop' ends it");
+        }
     }
 
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, HttpContent? body, CancellationToken cancellationToken)
@@ -147,9 +154,10 @@ internal sealed class HostClient : IDisposable
         ApiError? error = null;
         try
         {
-            error = await response.Content.ReadFromJsonAsync(ApiJson.Default.ApiError, cancellationToken);
+            using var json = JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync(cancellationToken));
+            error = ApiReader.Error(json.RootElement);
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
         {
         }
 
