@@ -9,7 +9,8 @@ internal sealed class TextTable
     private const string Gap = "   ";
     private readonly List<TextCell[]> _rows = [];
 
-    public void AddRow(params TextCell[] cells) => _rows.Add(cells);
+    /// <summary>Adds a row; line breaks inside a cell become spaces, so that the row stays on one line.</summary>
+    public void AddRow(params TextCell[] cells) => _rows.Add(Array.ConvertAll(cells, c => c with { Text = c.Text.ReplaceLineEndings(" ") }));
 
     public void Write(ConsoleText output)
     {

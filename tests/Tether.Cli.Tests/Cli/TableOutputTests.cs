@@ -54,6 +54,20 @@ public sealed class TableOutputTests
     }
 
     [Fact]
+    public void ListWrite_ReasonWithLineBreaks_StillOneLinePerWorkload()
+    {
+        IReadOnlyList<WorkloadView> workloads =
+        [
+            Workload("docs", "error", "the server answered:\n502 Bad Gateway\r\nretry later", "https://docs.example.com/mcp", TimeSpan.FromSeconds(9)),
+        ];
+
+        var lines = Lines(output => ListCommand.Write(workloads, Now, output));
+
+        Assert.Equal(2, lines.Length);
+        Assert.Contains("error (the server answered: 502 Bad Gateway retry later)", lines[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ListWrite_NoWorkloads_SaysHowToStartOne()
     {
         Assert.Equal(["No workloads. Start one with: tether run URL"], Lines(output => ListCommand.Write([], Now, output)));
