@@ -82,6 +82,11 @@ public sealed class EndToEndTests : IAsyncLifetime
         Assert.Equal(_sandbox.McpUrl.AbsoluteUri, workload.GetProperty("remote_url").GetString());
         Assert.Equal("streamable-http", workload.GetProperty("transport").GetString());
         Assert.Equal(local.Port, workload.GetProperty("port").GetInt32());
+
+        var table = await _cli.RunAsync(["list"], cancellationToken: Ct);
+        Assert.Equal(0, table.ExitCode);
+        var row = Assert.Single(table.Stdout.Split('\n'), line => line.StartsWith("docs ", StringComparison.Ordinal));
+        Assert.Contains($" running   {local.AbsoluteUri}   {_sandbox.McpUrl.AbsoluteUri}   ", row, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -264,6 +269,31 @@ public sealed class EndToEndTests : IAsyncLifetime
 
         Assert.Equal(2, serve.ExitCode);
         Assert.Contains("TETHER_TOKEN_REQUEST_WAIT", serve.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StaleHostFile_ServeStopSaysNoneRunsAndListStartsAHost()
+    {
+        await using var other = new TetherCli();
+        int deadPort;
+        using (var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
+        {
+            listener.Start();
+            deadPort = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        }
+
+        var hostFile = Path.Combine(other.Home, "host.json");
+        var stale = $$"""{"url":"http://127.0.0.1:{{deadPort}}/","pid":{{int.MaxValue}},"api_key":"gone","version":"0.1.0"}""";
+        await File.WriteAllTextAsync(hostFile, stale, Ct);
+
+        var stop = await other.RunAsync(["serve", "--stop"], cancellationToken: Ct);
+        Assert.Equal(0, stop.ExitCode);
+        Assert.Contains("No Tether host is running", stop.Stdout, StringComparison.Ordinal);
+
+        var list = await other.RunAsync(["list"], cancellationToken: Ct);
+        Assert.True(list.ExitCode == 0, list.Stderr);
+        Assert.Contains("No workloads", list.Stdout, StringComparison.Ordinal);
+        Assert.NotEqual(stale, await File.ReadAllTextAsync(hostFile, Ct));
     }
 
     private void AssertNoneInFiles(IEnumerable<string> secrets, string when)

@@ -22,8 +22,16 @@ internal sealed class DemoConsole(TextWriter output)
     public void Transition(DateTimeOffset at, string from, string to, string reason)
     {
         _ = at;
-        _console.MarkupLine($"[grey]{Elapsed}[/]     [yellow]status[/] {Markup.Escape(from)} → {StatusText.Markup(to, null)}  [grey]{Markup.Escape(reason)}[/]");
+        _console.MarkupLine($"[grey]{Elapsed}[/]     [yellow]status[/] {Markup.Escape(from)} → [{MarkupColor(to)}]{Markup.Escape(to)}[/]  [grey]{Markup.Escape(reason)}[/]");
     }
+
+    private static string MarkupColor(string status) => StatusText.Color(status) switch
+    {
+        ConsoleColor.Green => "green",
+        ConsoleColor.Yellow => "yellow",
+        ConsoleColor.Red => "red",
+        _ => "grey",
+    };
 
     private string Elapsed => $"{_clock.Elapsed.TotalSeconds,5:0.0}s";
 }

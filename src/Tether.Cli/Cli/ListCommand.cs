@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text.Json;
-using Spectre.Console;
 using Tether.Api;
 
 namespace Tether.Cli;
@@ -24,7 +23,7 @@ internal static class ListCommand
             }
             else
             {
-                Write(workloads);
+                Write(workloads, TimeProvider.System.GetUtcNow(), ConsoleText.Out);
             }
 
             return ExitCodes.Ok;
@@ -32,27 +31,22 @@ internal static class ListCommand
         return command;
     }
 
-    private static void Write(IReadOnlyList<WorkloadView> workloads)
+    /// <summary>The table: NAME, STATUS (with the reason where not running), URL, REMOTE, AGE.</summary>
+    internal static void Write(IReadOnlyList<WorkloadView> workloads, DateTimeOffset now, ConsoleText output)
     {
         if (workloads.Count == 0)
         {
-            Console.Out.WriteLine("No workloads. Start one with: tether run URL");
+            output.WriteLine("No workloads. Start one with: tether run URL");
             return;
         }
 
-        var table = new Table().Border(TableBorder.Simple);
-        table.AddColumns("NAME", "STATUS", "URL", "REMOTE", "AGE");
-        var now = TimeProvider.System.GetUtcNow();
+        var table = new TextTable();
+        table.AddRow("NAME", "STATUS", "URL", "REMOTE", "AGE");
         foreach (var w in workloads)
         {
-            table.AddRow(
-                Markup.Escape(w.Name),
-                StatusText.Markup(w.Status, w.StatusReason),
-                Markup.Escape(w.Url ?? ""),
-                Markup.Escape(w.RemoteUrl),
-                StatusText.Age(now - w.CreatedAt));
+            table.AddRow(w.Name, StatusText.Cell(w.Status, w.StatusReason), w.Url ?? "-", w.RemoteUrl, StatusText.Age(now - w.CreatedAt));
         }
 
-        AnsiConsole.Write(table);
+        table.Write(output);
     }
 }

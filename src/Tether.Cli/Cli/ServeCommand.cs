@@ -16,14 +16,8 @@ internal static class ServeCommand
             if (parse.GetValue(stop))
             {
                 using var client = await HostClient.ConnectAsync(startIfNeeded: false, ct);
-                if (client is null)
-                {
-                    Console.Out.WriteLine("No Tether host is running.");
-                    return ExitCodes.Ok;
-                }
-
-                await client.ShutdownAsync(ct);
-                Console.Out.WriteLine("The Tether host is stopping.");
+                var stopping = client is not null && await client.ShutdownAsync(ct);
+                Console.Out.WriteLine(stopping ? "The Tether host is stopping." : "No Tether host is running.");
                 return ExitCodes.Ok;
             }
 

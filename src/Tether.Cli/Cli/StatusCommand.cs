@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text.Json;
-using Spectre.Console;
 using Tether.Api;
 
 namespace Tether.Cli;
@@ -23,7 +22,7 @@ internal static class StatusCommand
             }
             else
             {
-                Write(detail);
+                Write(detail, ConsoleText.Out);
             }
 
             return ExitCodes.Ok;
@@ -31,36 +30,38 @@ internal static class StatusCommand
         return command;
     }
 
-    private static void Write(WorkloadDetailView detail)
+    /// <summary>The workload's fields, one per line, then its history as a table.</summary>
+    internal static void Write(WorkloadDetailView detail, ConsoleText output)
     {
         var w = detail.Workload;
-        var grid = new Grid().AddColumn().AddColumn();
-        grid.AddRow("[bold]Name[/]", Markup.Escape(w.Name));
-        grid.AddRow("[bold]Status[/]", StatusText.Markup(w.Status, w.StatusReason));
-        grid.AddRow("[bold]Health[/]", Markup.Escape(w.Health));
-        grid.AddRow("[bold]Local URL[/]", Markup.Escape(w.Url ?? "-"));
-        grid.AddRow("[bold]Remote[/]", Markup.Escape(w.RemoteUrl));
-        grid.AddRow("[bold]Transport[/]", Markup.Escape(w.Transport));
-        grid.AddRow("[bold]Auth[/]", Markup.Escape(w.Auth + (w.Issuer is null ? "" : $" ({w.Issuer}, client {w.ClientId})")));
+        var fields = new TextTable();
+        fields.AddRow("Name:", w.Name);
+        fields.AddRow("Status:", StatusText.Cell(w.Status, w.StatusReason));
+        fields.AddRow("Health:", w.Health);
+        fields.AddRow("Local URL:", w.Url ?? "-");
+        fields.AddRow("Remote:", w.RemoteUrl);
+        fields.AddRow("Transport:", w.Transport);
+        fields.AddRow("Auth:", w.Auth + (w.Issuer is null ? "" : $" ({w.Issuer}, client {w.ClientId})"));
         if (w.TokenExpiresAt is { } expires)
         {
-            grid.AddRow("[bold]Token expires[/]", StatusText.Time(expires));
+            fields.AddRow("Token expires:", StatusText.Time(expires));
         }
 
         if (w.NextAttemptAt is { } next)
         {
-            grid.AddRow("[bold]Next attempt[/]", StatusText.Time(next));
+            fields.AddRow("Next attempt:", StatusText.Time(next));
         }
 
-        AnsiConsole.Write(grid);
-        AnsiConsole.WriteLine();
-        var table = new Table().Border(TableBorder.Simple).Title("History");
-        table.AddColumns("TIME", "FROM", "TO", "REASON");
+        fields.Write(output);
+        output.WriteLine();
+        output.WriteLine("History");
+        var history = new TextTable();
+        history.AddRow("TIME", "FROM", "TO", "REASON");
         foreach (var t in detail.History)
         {
-            table.AddRow(StatusText.Time(t.At), Markup.Escape(t.From), StatusText.Markup(t.To, null), Markup.Escape(t.Reason));
+            history.AddRow(StatusText.Time(t.At), t.From, new TextCell(t.To, StatusText.Color(t.To)), t.Reason);
         }
 
-        AnsiConsole.Write(table);
+        history.Write(output);
     }
 }

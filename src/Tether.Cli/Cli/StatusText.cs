@@ -1,23 +1,24 @@
 using System.Globalization;
-using Spectre.Console;
 
 namespace Tether.Cli;
 
-/// <summary>How statuses, reasons and ages read in a terminal.</summary>
+/// <summary>How statuses, reasons, ages and times read in a terminal.</summary>
 internal static class StatusText
 {
-    public static string Markup(string status, string? reason)
+    /// <summary>The status, with its reason where the workload is not running.</summary>
+    public static string Label(string status, string? reason) =>
+        status == "running" || string.IsNullOrEmpty(reason) ? status : $"{status} ({reason})";
+
+    /// <summary>Green when serving, yellow while it may heal by itself, red when someone must act; none for the lifecycle statuses.</summary>
+    public static ConsoleColor? Color(string status) => status switch
     {
-        var color = status switch
-        {
-            "running" => "green",
-            "auth_retrying" or "starting" or "authenticating" => "yellow",
-            "unauthenticated" or "error" => "red",
-            _ => "grey",
-        };
-        var text = status == "running" || string.IsNullOrEmpty(reason) ? status : $"{status} ({reason})";
-        return $"[{color}]{Spectre.Console.Markup.Escape(text)}[/]";
-    }
+        "running" => ConsoleColor.Green,
+        "auth_retrying" or "starting" or "authenticating" => ConsoleColor.Yellow,
+        "unauthenticated" or "error" => ConsoleColor.Red,
+        _ => null,
+    };
+
+    public static TextCell Cell(string status, string? reason) => new(Label(status, reason), Color(status));
 
     public static string Age(TimeSpan age) => age switch
     {

@@ -20,9 +20,10 @@ public static class HostInfoFile
         ArgumentNullException.ThrowIfNull(paths);
         try
         {
-            return JsonSerializer.Deserialize(File.ReadAllText(paths.HostAddressPath), ApiJson.Default.HostInfo);
+            using var json = JsonDocument.Parse(File.ReadAllBytes(paths.HostAddressPath));
+            return ApiReader.HostInfo(json.RootElement);
         }
-        catch (Exception ex) when (ex is IOException or JsonException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException or KeyNotFoundException or InvalidOperationException)
         {
             return null;
         }
