@@ -41,7 +41,7 @@ internal static class IdleHost
                 Figures.Line($"  {failed.Name}: {failed.Status} ({failed.StatusReason})");
             }
 
-            await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken);
+            await Task.Delay(TimeSpan.FromSeconds(15), cancellationToken);
             var settled = Figures.SettledWorkingSet();
             using var self = Process.GetCurrentProcess();
             var cpuBefore = self.TotalProcessorTime;
