@@ -65,9 +65,9 @@ public sealed partial class LocalEndpoint : IAsyncDisposable
     public static async Task<LocalEndpoint> StartAsync(LocalEndpointOptions options, IAccessTokenSource tokens, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k =>
+        // An empty builder: no configuration files (and no file watcher per endpoint), no logging providers.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(k =>
         {
             k.Listen(IPAddress.Loopback, options.Port);
             k.AddServerHeader = false;
