@@ -63,7 +63,14 @@ public sealed class TetherHost : IAsyncDisposable
         }
 
         var fileLogs = new FileLoggerProvider(HostInfoFile.LogPath(paths), paths.WorkloadLogPath, options.TimeProvider);
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "Tether", EnvironmentName = Environments.Production });
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ApplicationName = "Tether",
+            EnvironmentName = Environments.Production,
+
+            // Configuration files are looked for in TETHER_HOME, never in the folder the host happens to start in.
+            ContentRootPath = paths.Home,
+        });
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(fileLogs);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);

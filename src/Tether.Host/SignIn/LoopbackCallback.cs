@@ -2,7 +2,6 @@ using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace Tether.SignIn;
 
@@ -38,9 +37,8 @@ internal sealed class LoopbackCallback : IAsyncDisposable
             port = Tether.Hosting.LoopbackPorts.Free();
         }
 
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, port));
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
         var app = builder.Build();
         var callback = new LoopbackCallback(app, state, port);
         app.Run(callback.HandleAsync);
