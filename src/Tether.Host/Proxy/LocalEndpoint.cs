@@ -21,6 +21,13 @@ public sealed partial class LocalEndpoint : IAsyncDisposable
     /// <summary>Request bodies up to this size are buffered so that a request can be sent again after a 401.</summary>
     public const int MaxRetriedBody = 1024 * 1024;
 
+    /// <summary>
+    /// No idle time-out of the endpoint's own (YARP's default cancels a request after 100 s without traffic): an MCP
+    /// event stream may carry nothing for hours, and a long tool call may be silent. The client's request bounds each
+    /// forward: when it goes away, so does the upstream request.
+    /// </summary>
+    private static readonly ForwarderRequestConfig Forwarding = new() { ActivityTimeout = Timeout.InfiniteTimeSpan };
+
     private readonly WebApplication _app;
     private readonly LocalEndpointOptions _options;
     private readonly IAccessTokenSource _tokens;
@@ -157,7 +164,7 @@ public sealed partial class LocalEndpoint : IAsyncDisposable
 
     private async Task ForwardAsync(HttpContext context, BearerTransformer transformer)
     {
-        var error = await _forwarder.SendAsync(context, _remoteOrigin.AbsoluteUri, _upstream, ForwarderRequestConfig.Empty, transformer);
+        var error = await _forwarder.SendAsync(context, _remoteOrigin.AbsoluteUri, _upstream, Forwarding, transformer);
         if (transformer.EndpointRewriter is { } rewriter)
         {
             await rewriter.CompleteAsync(context.RequestAborted).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);

@@ -85,6 +85,19 @@ public sealed class LocalEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Get_EventStreamQuietForLongerThanYarpsDefaultIdleTimeout_StaysOpen()
+    {
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        bound.CancelAfter(TimeSpan.FromSeconds(150));
+        using var response = await _client.GetAsync(Local("quiet-sse?seconds=105"), HttpCompletionOption.ResponseHeadersRead, bound.Token);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(bound.Token));
+
+        var events = await reader.ReadToEndAsync(bound.Token);
+
+        Assert.Equal("data: hello\n\ndata: still here\n\n", events);
+    }
+
+    [Fact]
     public async Task Get_LegacySseEndpointEventWithTheRemotesAbsoluteUrl_PointsAtTheLocalEndpoint()
     {
         var events = await _client.GetStringAsync(Local("legacy-sse"), Ct);

@@ -74,6 +74,14 @@ internal sealed class Upstream : IAsyncDisposable
             await context.Response.WriteAsync($": hello\n\nevent: endpoint\ndata: {endpoint}\n\n");
             await context.Response.WriteAsync($"event: message\ndata: {upstream.BaseUrl}untouched\n\n");
         });
+        app.MapGet("/quiet-sse", async (HttpContext context, int seconds) =>
+        {
+            context.Response.ContentType = "text/event-stream";
+            await context.Response.WriteAsync("data: hello\n\n");
+            await context.Response.Body.FlushAsync();
+            await Task.Delay(TimeSpan.FromSeconds(seconds), context.RequestAborted);
+            await context.Response.WriteAsync("data: still here\n\n");
+        });
         app.MapGet("/redirect", () => Results.Redirect("http://127.0.0.1:9/elsewhere"));
         await app.StartAsync();
         upstream.BaseUrl = new Uri(app.Urls.First() + "/");
