@@ -108,31 +108,26 @@ internal sealed class HostClient : IDisposable
     {
         using (body)
         {
-            try
+            while (true)
             {
-                var response = await _http.SendAsync(Request(method, path, body), cancellationToken);
-                _startIfGone = false;
-                return response;
-            }
-            catch (HttpRequestException ex) when (_startIfGone && ex.HttpRequestError == HttpRequestError.ConnectionError)
-            {
-                // Nothing listens where host.json says: its host is gone (a crash, a reboot). Start one as when there is no file.
-            }
-            catch (HttpRequestException ex)
-            {
-                throw NotAnswering(ex);
-            }
-
-            _startIfGone = false;
-            _http.Dispose();
-            _http = await StartAsync(_paths, cancellationToken);
-            try
-            {
-                return await _http.SendAsync(Request(method, path, body), cancellationToken);
-            }
-            catch (HttpRequestException ex)
-            {
-                throw NotAnswering(ex);
+                try
+                {
+                    var response = await _http.SendAsync(Request(method, path, body), cancellationToken);
+                    _startIfGone = false;
+                    return response;
+                }
+                catch (HttpRequestException ex) when (_startIfGone && ex.HttpRequestError == HttpRequestError.ConnectionError)
+                {
+                    // Nothing listens where host.json says: its host is gone (a crash, a reboot). Start one, as when
+                    // there is no file, and send again (once: the new host is known to answer).
+                    _startIfGone = false;
+                    _http.Dispose();
+                    _http = await StartAsync(_paths, cancellationToken);
+                }
+                catch (HttpRequestException ex)
+                {
+                    throw new CliException($"the Tether host stopped answering ({ex.Message}); run 'tether serve' to see why");
+                }
             }
         }
     }
@@ -140,9 +135,6 @@ internal sealed class HostClient : IDisposable
     /// <summary>One attempt's request. Not disposed after it: that would dispose <paramref name="body"/>, which a retry sends again.</summary>
     private static HttpRequestMessage Request(HttpMethod method, string path, HttpContent? body) =>
         new(method, new Uri(path, UriKind.Relative)) { Content = body };
-
-    private static CliException NotAnswering(HttpRequestException ex) =>
-        new($"the Tether host stopped answering ({ex.Message}); run 'tether serve' to see why");
 
     private static async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {

@@ -21,7 +21,6 @@ public sealed class TetherHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly TetherPaths _paths;
-    private readonly TetherStore _store;
     private readonly FileLoggerProvider _fileLogs;
     private readonly bool _advertised;
     private readonly TaskCompletionSource _shutdown = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -31,7 +30,7 @@ public sealed class TetherHost : IAsyncDisposable
     {
         _app = app;
         _paths = paths;
-        _store = store;
+        Store = store;
         Workloads = workloads;
         _fileLogs = fileLogs;
         ApiUrl = apiUrl;
@@ -45,7 +44,7 @@ public sealed class TetherHost : IAsyncDisposable
     internal WorkloadManager Workloads { get; }
 
     /// <summary>The host's store.</summary>
-    internal TetherStore Store => _store;
+    internal TetherStore Store { get; }
 
     /// <summary>Starts a host: settings checked, store opened, API listening, workloads restored.</summary>
     /// <exception cref="SettingsException">A setting is invalid (every bad one is listed).</exception>
@@ -149,7 +148,7 @@ public sealed class TetherHost : IAsyncDisposable
         await Workloads.DisposeAsync();
         await _app.StopAsync(CancellationToken.None);
         await _app.DisposeAsync();
-        _store.Dispose();
+        Store.Dispose();
         _fileLogs.Dispose();
     }
 

@@ -81,7 +81,7 @@ internal sealed partial class WorkloadStarter
             var challenge = await _signIn.DetectAsync(new Uri(runtime.Record.RemoteUrl), cancellationToken);
             if (challenge is null)
             {
-                await UpdateConfigAsync(runtime, runtime.Record.Config with { NoAuth = true }, cancellationToken);
+                await UpdateRecordAsync(runtime, runtime.Record with { Config = runtime.Record.Config with { NoAuth = true } }, cancellationToken);
                 tokens.UseStatic(null);
                 runtime.Tracker.TryTransition(WorkloadStatus.Running, "the server asks for no sign-in");
                 return;
@@ -195,7 +195,7 @@ internal sealed partial class WorkloadStarter
         }
 
         await _store.SetSecretAsync(runtime.Name, SecretKind.ClientSecret, result.Client.ClientSecret, cancellationToken);
-        await UpdateConfigAsync(runtime, config with
+        var signedIn = config with
         {
             Issuer = result.Client.Issuer,
             TokenUrl = result.Client.TokenEndpoint.AbsoluteUri,
@@ -204,7 +204,8 @@ internal sealed partial class WorkloadStarter
             ClientFromRegistration = result.Client.ClientFromRegistration,
             GrantedScope = result.Client.Scope,
             Resource = result.Client.Resource,
-        }, cancellationToken);
+        };
+        await UpdateRecordAsync(runtime, runtime.Record with { Config = signedIn }, cancellationToken);
         await StartEngineAsync(runtime, tokens, cancellationToken);
     }
 
@@ -224,7 +225,7 @@ internal sealed partial class WorkloadStarter
             catch (LocalEndpointPortInUseException) when (runtime.PortMayMove && attempt < MaxPortAttempts)
             {
                 var taken = runtime.Port;
-                await UpdatePortAsync(runtime, FreePort(), cancellationToken);
+                await UpdateRecordAsync(runtime, runtime.Record with { Port = FreePort() }, cancellationToken);
                 Log.PortMoved(_logger, runtime.Name, taken, runtime.Port);
             }
             catch (LocalEndpointPortInUseException)
@@ -235,11 +236,6 @@ internal sealed partial class WorkloadStarter
         }
     }
 
-    private async Task UpdatePortAsync(WorkloadRuntime runtime, int port, CancellationToken cancellationToken)
-    {
-        runtime.Record = runtime.Record with { Port = port };
-        await _store.UpdateWorkloadAsync(runtime.Record, cancellationToken);
-    }
 
     private async Task StartEngineAsync(WorkloadRuntime runtime, WorkloadTokenSource tokens, CancellationToken cancellationToken)
     {
@@ -262,9 +258,9 @@ internal sealed partial class WorkloadStarter
         await engine.StartAsync(cancellationToken);
     }
 
-    private async Task UpdateConfigAsync(WorkloadRuntime runtime, WorkloadConfig config, CancellationToken cancellationToken)
+    private async Task UpdateRecordAsync(WorkloadRuntime runtime, WorkloadRecord record, CancellationToken cancellationToken)
     {
-        runtime.Record = runtime.Record with { Config = config };
+        runtime.Record = record;
         await _store.UpdateWorkloadAsync(runtime.Record, cancellationToken);
     }
 

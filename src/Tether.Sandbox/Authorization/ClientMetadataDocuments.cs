@@ -20,15 +20,11 @@ internal sealed class ClientMetadataDocuments : IDisposable
     };
 
     /// <summary>Whether <paramref name="clientId"/> is a URL this server would fetch as a metadata document.</summary>
-    public static bool IsDocumentUrl(string? clientId, out Uri url)
-    {
-        url = null!;
-        return Uri.TryCreate(clientId, UriKind.Absolute, out var parsed)
-            && (parsed.Scheme == Uri.UriSchemeHttps || (parsed.Scheme == Uri.UriSchemeHttp && parsed.IsLoopback))
-            && parsed.AbsolutePath.Length > 1
-            && parsed.Fragment.Length == 0
-            && (url = parsed) is not null;
-    }
+    public static bool IsDocumentUrl(string? clientId, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Uri? url) =>
+        Uri.TryCreate(clientId, UriKind.Absolute, out url)
+        && (url.Scheme == Uri.UriSchemeHttps || (url.Scheme == Uri.UriSchemeHttp && url.IsLoopback))
+        && url.AbsolutePath.Length > 1
+        && url.Fragment.Length == 0;
 
     /// <summary>The client the document at <paramref name="url"/> describes, or why it cannot be used.</summary>
     public async Task<(SandboxClient? Client, string? Error)> ResolveAsync(Uri url, CancellationToken cancellationToken)

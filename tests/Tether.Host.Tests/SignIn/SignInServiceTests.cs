@@ -63,6 +63,33 @@ public sealed class SignInServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SignInAsync_CachedRegistrationsCallbackPortTaken_RegistersANewClient()
+    {
+        var challenge = await Service.DetectAsync(_sandbox.McpUrl, Ct);
+        var first = await Service.SignInAsync(new SignInRequest { McpUrl = _sandbox.McpUrl }, challenge, url => _ = _sandbox.CompleteSignInAsync(url, Ct), Ct);
+        var cached = await _store.GetRegistrationAsync(_sandbox.Issuer.AbsoluteUri, RegistrationKind.Dynamic, first.Client.ClientId, Ct);
+        using var holder = new System.Net.Sockets.TcpListener(IPAddress.Loopback, cached!.CallbackPort);
+        holder.Start();
+
+        var second = await Service.SignInAsync(new SignInRequest { McpUrl = _sandbox.McpUrl }, challenge, url => _ = _sandbox.CompleteSignInAsync(url, Ct), Ct);
+
+        Assert.NotEqual(first.Client.ClientId, second.Client.ClientId);
+        Assert.Equal(2, (await _store.ListRegistrationsAsync(_sandbox.Issuer.AbsoluteUri, Ct)).Count);
+        Assert.Equal(HttpStatusCode.OK, await InitializeAsync(second.Tokens.AccessToken));
+    }
+
+    [Fact]
+    public async Task SignInAsync_ResourceTurnedOff_NoneKeptForRefresh()
+    {
+        var challenge = await Service.DetectAsync(_sandbox.McpUrl, Ct);
+
+        var result = await Service.SignInAsync(new SignInRequest { McpUrl = _sandbox.McpUrl, SendResource = false }, challenge, url => _ = _sandbox.CompleteSignInAsync(url, Ct), Ct);
+
+        Assert.Null(result.Client.Resource);
+        Assert.Equal(HttpStatusCode.OK, await InitializeAsync(result.Tokens.AccessToken));
+    }
+
+    [Fact]
     public async Task SignInAsync_CallbackWithWrongState_IgnoredAndTheWaitGoesOn()
     {
         var challenge = await Service.DetectAsync(_sandbox.McpUrl, Ct);

@@ -81,12 +81,15 @@ public sealed class WorkloadSignInTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Run_GivenIssuerThatIsNotTheServers_RefusedByTheIssuerCheck()
+    public async Task Run_GivenIssuer_DiscoveryAsksItInsteadOfTheServersResourceMetadata()
     {
-        var view = await RunAndSignInAsync(new RunWorkloadRequest { Url = _sandbox.McpUrl.AbsoluteUri, Name = "wrong-issuer", Issuer = new Uri(_sandbox.Issuer, "elsewhere").AbsoluteUri });
+        var issuer = new Uri(_sandbox.Issuer, "elsewhere");
+
+        var view = await RunAndSignInAsync(new RunWorkloadRequest { Url = _sandbox.McpUrl.AbsoluteUri, Name = "wrong-issuer", Issuer = issuer.AbsoluteUri });
 
         Assert.Equal("error", view.Status);
         Assert.Contains("authorization server metadata", view.StatusReason, StringComparison.Ordinal);
+        Assert.Contains($"no authorization server metadata found for {issuer}", view.StatusReason, StringComparison.Ordinal);
     }
 
     [Fact]
