@@ -57,11 +57,12 @@ public sealed class TetherHost : IAsyncDisposable
         var paths = options.Paths ?? TetherPaths.FromEnvironment();
         paths.EnsureCreated();
         var tokenOptions = options.TokenOptions ?? HostSettings.Load(paths);
+        var answerWait = options.ServerAnswerWait ?? HostSettings.LoadServerAnswerWait(paths);
         var keySource = KeySources.ModeFromEnvironment();
         var hostLock = options.Advertise ? TakeHostLock(paths) : null;
         try
         {
-            return await StartAsync(options, paths, tokenOptions, keySource, hostLock, cancellationToken);
+            return await StartAsync(options, paths, tokenOptions, answerWait, keySource, hostLock, cancellationToken);
         }
         catch
         {
@@ -71,7 +72,7 @@ public sealed class TetherHost : IAsyncDisposable
     }
 
     private static async Task<TetherHost> StartAsync(
-        TetherHostOptions options, TetherPaths paths, Tokens.TokenLifecycleOptions tokenOptions, KeySourceMode keySource, FileStream? hostLock, CancellationToken cancellationToken)
+        TetherHostOptions options, TetherPaths paths, Tokens.TokenLifecycleOptions tokenOptions, TimeSpan answerWait, KeySourceMode keySource, FileStream? hostLock, CancellationToken cancellationToken)
     {
         var fileLogs = new FileLoggerProvider(HostInfoFile.LogPath(paths), paths.WorkloadLogPath, options.TimeProvider);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
@@ -101,7 +102,7 @@ public sealed class TetherHost : IAsyncDisposable
         try
         {
             store = await TetherStore.OpenAsync(paths, keySource, options.TimeProvider, loggerFactory, cancellationToken);
-            var workloads = new WorkloadManager(store, paths, tokenOptions, options.TimeProvider, loggerFactory, fileLogs);
+            var workloads = new WorkloadManager(store, paths, tokenOptions, options.TimeProvider, loggerFactory, fileLogs, answerWait);
             var apiKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
             TetherHost? host = null;
             var gate = new ApiAccessFilter(apiKey);

@@ -7,18 +7,17 @@ namespace Tether.SignIn;
 /// Fetches the JSON documents sign-in reads (protected resource and authorization server metadata): https only (http
 /// on loopback), no redirects, at most 256 KiB, with a time-out; anything else is a clear <see cref="SignInException"/>.
 /// </summary>
-internal sealed class MetadataFetcher(HttpClient http, TimeProvider time)
+internal sealed class MetadataFetcher(HttpClient http, TimeProvider time, TimeSpan timeout)
 {
     /// <summary>The most of a metadata document that is read.</summary>
     public const int MaxBytes = 256 * 1024;
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
 
     /// <summary>The document, or <see langword="null"/> for a 404 (the caller tries the next URL).</summary>
     public async Task<JsonElement?> GetAsync(Uri url, string what, CancellationToken cancellationToken)
     {
         EnsureAllowed(url, what);
-        using var timeout = new CancellationTokenSource(Timeout, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        using var limit = new CancellationTokenSource(timeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, limit.Token);
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, url);
@@ -72,7 +71,7 @@ internal sealed class MetadataFetcher(HttpClient http, TimeProvider time)
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new SignInException($"{what} at {url} did not answer within {Timeout.TotalSeconds:0}s");
+            throw new SignInException($"{what} at {url} did not answer within {timeout.TotalSeconds:0}s");
         }
         catch (HttpRequestException ex)
         {

@@ -6,6 +6,7 @@ using System.Text.Json;
 using Duende.IdentityModel.Client;
 using Microsoft.AspNetCore.WebUtilities;
 using Tether.Hosting;
+using Tether.Configuration;
 using Tether.Store;
 using Tether.Tokens;
 
@@ -16,9 +17,14 @@ namespace Tether.SignIn;
 /// server (with the issuer check), pick or register a client (cached per issuer), authorization code + PKCE S256 with
 /// <c>state</c>, <c>iss</c> and <c>resource</c>, loopback callback, code exchange.
 /// </summary>
-public sealed class SignInService(HttpClient http, TetherStore store, TimeProvider time)
+/// <param name="http">Sends every request; must not follow redirects.</param>
+/// <param name="store">Caches client registrations.</param>
+/// <param name="time">The clock of every time-out.</param>
+/// <param name="answerWait">How long one server answer may take (<see cref="HostSettings.LoadServerAnswerWait"/>).</param>
+public sealed class SignInService(HttpClient http, TetherStore store, TimeProvider time, TimeSpan? answerWait = null)
 {
-    private readonly MetadataFetcher _fetcher = new(http, time);
+    private readonly TimeSpan _answerWait = answerWait ?? HostSettings.DefaultServerAnswerWait;
+    private readonly MetadataFetcher _fetcher = new(http, time, answerWait ?? HostSettings.DefaultServerAnswerWait);
 
     /// <summary>
     /// Whether <paramref name="mcpUrl"/> asks for sign-in: <see langword="null"/> when it serves without, else its challenge.
@@ -35,7 +41,7 @@ public sealed class SignInService(HttpClient http, TetherStore store, TimeProvid
         request.Headers.Accept.ParseAdd("application/json, text/event-stream");
         try
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15), time);
+            using var timeout = new CancellationTokenSource(_answerWait, time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token);
             if (response.StatusCode != HttpStatusCode.Unauthorized)
@@ -51,7 +57,7 @@ public sealed class SignInService(HttpClient http, TetherStore store, TimeProvid
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new SignInException($"{mcpUrl} did not answer within 15s");
+            throw new SignInException($"{mcpUrl} did not answer within {DurationParser.Format(_answerWait)} ({HostSettings.ServerAnswerWaitVariable} sets this limit)");
         }
     }
 

@@ -19,14 +19,14 @@ internal sealed partial class WorkloadManager : IAsyncDisposable
     private readonly FileLoggerProvider _fileLogs;
     private readonly WorkloadStarter _starter;
 
-    public WorkloadManager(TetherStore store, TetherPaths paths, TokenLifecycleOptions tokenOptions, TimeProvider time, ILoggerFactory loggerFactory, FileLoggerProvider fileLogs)
+    public WorkloadManager(TetherStore store, TetherPaths paths, TokenLifecycleOptions tokenOptions, TimeProvider time, ILoggerFactory loggerFactory, FileLoggerProvider fileLogs, TimeSpan? serverAnswerWait = null)
     {
         _store = store;
         _time = time;
         _fileLogs = fileLogs;
         _logger = loggerFactory.CreateLogger<WorkloadManager>();
         _ = paths;
-        _starter = new WorkloadStarter(store, tokenOptions, time, loggerFactory);
+        _starter = new WorkloadStarter(store, tokenOptions, time, loggerFactory, serverAnswerWait);
     }
 
     public int Count => _workloads.Count;

@@ -19,7 +19,7 @@ internal sealed partial class WorkloadStarter
     private readonly HttpClient _http;
     private readonly SignInService _signIn;
 
-    public WorkloadStarter(TetherStore store, TokenLifecycleOptions tokenOptions, TimeProvider time, ILoggerFactory loggerFactory)
+    public WorkloadStarter(TetherStore store, TokenLifecycleOptions tokenOptions, TimeProvider time, ILoggerFactory loggerFactory, TimeSpan? serverAnswerWait = null)
     {
         _store = store;
         _tokenOptions = tokenOptions;
@@ -39,7 +39,7 @@ internal sealed partial class WorkloadStarter
         {
             Timeout = Timeout.InfiniteTimeSpan,
         };
-        _signIn = new SignInService(_http, store, time);
+        _signIn = new SignInService(_http, store, time, serverAnswerWait);
     }
 
     /// <summary>Picks a loopback port nothing listens on (a seam: tests make it return a taken one).</summary>
