@@ -3,9 +3,9 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Duende.IdentityModel.Client;
 using Microsoft.AspNetCore.WebUtilities;
 using Tether.Hosting;
+using Tether.Http;
 using Tether.Configuration;
 using Tether.Store;
 using Tether.Tokens;
@@ -129,24 +129,9 @@ public sealed class SignInService(HttpClient http, TetherStore store, TimeProvid
         }
 
         var code = answer.Get("code") ?? throw new SignInException("the sign-in answer carried no code");
-        var token = await http.RequestAuthorizationCodeTokenAsync(new AuthorizationCodeTokenRequest
-        {
-            Address = server.TokenEndpoint.AbsoluteUri,
-            ClientId = client.ClientId,
-            ClientSecret = client.ClientSecret,
-            ClientCredentialStyle = client.AuthMethod == ClientAuthMethod.ClientSecretBasic ? ClientCredentialStyle.AuthorizationHeader : ClientCredentialStyle.PostBody,
-            Code = code,
-            RedirectUri = callback.RedirectUri.AbsoluteUri,
-            CodeVerifier = verifier,
-            Resource = sendResource is null ? [] : [sendResource],
-        }, cancellationToken);
-        if (token.IsError || token.AccessToken is not { Length: > 0 } accessToken)
-        {
-            throw new SignInException($"the code exchange failed: {token.Error ?? "no access token"} {token.ErrorDescription}".TrimEnd());
-        }
-
-        TimeSpan? lifetime = token.ExpiresIn > 0 ? TimeSpan.FromSeconds(token.ExpiresIn) : null;
-        var tokens = new TokenSet(accessToken, lifetime is { } l ? time.GetUtcNow() + l : null, token.RefreshToken, token.Scope) { IssuedLifetime = lifetime };
+        var (accessToken, lifetime, refreshToken, grantedScope) = await CodeExchange.ExchangeAsync(
+            http, server.TokenEndpoint, client.ClientId, client.ClientSecret, client.AuthMethod, code, callback.RedirectUri, verifier, sendResource, _answerWait, time, cancellationToken);
+        var tokens = new TokenSet(accessToken, lifetime is { } l ? time.GetUtcNow() + l : null, refreshToken, grantedScope) { IssuedLifetime = lifetime };
         var config = new TokenClientConfig(server.TokenEndpoint, client.ClientId, client.ClientSecret, client.AuthMethod, sendResource, scope, server.IssuerKnown ? server.Issuer.AbsoluteUri : null, client.FromRegistration);
         return new SignInResult(tokens, config);
     }
@@ -196,6 +181,7 @@ public sealed class SignInService(HttpClient http, TetherStore store, TimeProvid
                 }
 
                 var named2 = json.TryGetProperty("resource", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null;
+                ResourceCheck.EnsureMatches(named2, request.McpUrl, url);
                 return (issuer, request.Resource ?? named2 ?? resource, AuthorizationServerMetadata.Strings(json, "scopes_supported"));
             }
         }
@@ -230,26 +216,48 @@ public sealed class SignInService(HttpClient http, TetherStore store, TimeProvid
         }
 
         var port = request.CallbackPort ?? LoopbackPorts.Free();
-        using var response = await http.PostAsJsonAsync(endpoint, new Dictionary<string, object>
+        using var registration = new HttpRequestMessage(HttpMethod.Post, endpoint)
         {
-            ["client_name"] = "Tether",
-            ["redirect_uris"] = new[] { $"http://127.0.0.1:{port}/callback" },
-            ["grant_types"] = new[] { "authorization_code", "refresh_token" },
-            ["response_types"] = new[] { "code" },
-            ["token_endpoint_auth_method"] = "none",
-            ["application_type"] = "native",
-        }, cancellationToken);
-        var body = await response.Content.ReadAsStringAsync(cancellationToken);
-        if (!response.IsSuccessStatusCode)
+            Content = JsonContent.Create(new Dictionary<string, object>
+            {
+                ["client_name"] = "Tether",
+                ["redirect_uris"] = new[] { $"http://127.0.0.1:{port}/callback" },
+                ["grant_types"] = new[] { "authorization_code", "refresh_token" },
+                ["response_types"] = new[] { "code" },
+                ["token_endpoint_auth_method"] = "none",
+                ["application_type"] = "native",
+            }),
+        };
+        ServerAnswer answer;
+        try
         {
-            throw new SignInException($"dynamic client registration at {endpoint} failed (http {(int)response.StatusCode})");
+            answer = await ServerAnswerReader.SendAsync(http, registration, ServerAnswerReader.RegistrationLimit, _answerWait, time, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            throw new SignInException($"dynamic client registration at {endpoint} did not answer within {_answerWait.TotalSeconds:0}s");
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new SignInException($"dynamic client registration failed: cannot reach {endpoint} ({ex.Message})", ex);
+        }
+
+        if (!answer.Complete)
+        {
+            throw new SignInException(
+                $"dynamic client registration at {endpoint} answered more than {ServerAnswerReader.RegistrationLimit / 1024 / 1024} MiB; refusing to read it");
+        }
+
+        if (!answer.IsSuccess)
+        {
+            throw new SignInException($"dynamic client registration at {endpoint} failed (http {(int)answer.Status})");
         }
 
         string registered;
         string? secret;
         try
         {
-            using var json = JsonDocument.Parse(body);
+            using var json = JsonDocument.Parse(answer.Body);
             registered = json.RootElement.GetProperty("client_id").GetString() ?? throw new JsonException("no client_id");
             secret = json.RootElement.TryGetProperty("client_secret", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
         }

@@ -32,7 +32,7 @@ public sealed class SignInServiceTests : IAsyncLifetime
         Directory.Delete(_home, recursive: true);
     }
 
-    private SignInService Service => new(_http, _store, TimeProvider.System);
+    private SignInService Service => new(_http, _store, TimeProvider.System, TimeSpan.FromMinutes(2));
 
     [Fact]
     public async Task SignInAsync_DynamicRegistrationAndPkce_TokensTheMcpServerAccepts()
