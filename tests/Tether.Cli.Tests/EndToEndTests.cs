@@ -217,7 +217,7 @@ public sealed class EndToEndTests : IAsyncLifetime
         Assert.Contains("cannot reach", unreachable.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", unreachable.Stderr, StringComparison.Ordinal);
 
-        var taken = await _cli.RunAsync(["run", "http://127.0.0.1:9/mcp", "--name", "nowhere"], cancellationToken: Ct);
+        var taken = await _cli.RunAsync(["run", "http://127.0.0.1:10/mcp", "--name", "nowhere"], cancellationToken: Ct);
         Assert.Equal(1, taken.ExitCode);
         Assert.Contains("already exists", taken.Stderr, StringComparison.Ordinal);
 

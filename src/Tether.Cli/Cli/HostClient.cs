@@ -61,6 +61,9 @@ internal sealed class HostClient : IDisposable
     public Task<WorkloadView> ReauthAsync(string name, bool reregister, CancellationToken cancellationToken) =>
         ActAsync(name, "reauth", JsonContent.Create(new ReauthRequest(reregister), ApiJson.Default.ReauthRequest), cancellationToken);
 
+    /// <summary>Stops waiting for a sign-in in progress (Ctrl-C); the workload goes to <c>error</c> saying so.</summary>
+    public Task<WorkloadView> CancelSignInAsync(string name, CancellationToken cancellationToken) => ActAsync(name, "sign-in/cancel", null, cancellationToken);
+
     public async Task RemoveAsync(string name, CancellationToken cancellationToken)
     {
         using var response = await SendAsync(HttpMethod.Delete, $"api/v1/workloads/{Uri.EscapeDataString(name)}", null, cancellationToken);

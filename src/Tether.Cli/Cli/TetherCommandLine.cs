@@ -22,7 +22,13 @@ internal static class TetherCommandLine
 
         try
         {
-            return await parseResult.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            return await parseResult.InvokeAsync(new InvocationConfiguration
+            {
+                EnableDefaultExceptionHandler = false,
+
+                // Ctrl-C during a sign-in wait tells the host to stop waiting and says so: give that a moment.
+                ProcessTerminationTimeout = TimeSpan.FromSeconds(5),
+            });
         }
         catch (CliException ex)
         {

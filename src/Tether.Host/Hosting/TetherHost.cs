@@ -11,6 +11,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Tether.Api;
 using Tether.Configuration;
+using Tether.SignIn;
 using Tether.Store;
 using Tether.Workloads;
 
@@ -27,7 +28,7 @@ public sealed class TetherHost : IAsyncDisposable
     private readonly TaskCompletionSource _shutdown = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _disposed;
 
-    private TetherHost(WebApplication app, TetherPaths paths, TetherStore store, WorkloadManager workloads, FileLoggerProvider fileLogs, Uri apiUrl, FileStream? hostLock)
+    private TetherHost(WebApplication app, TetherPaths paths, TetherStore store, WorkloadApi workloads, FileLoggerProvider fileLogs, Uri apiUrl, FileStream? hostLock)
     {
         _app = app;
         _paths = paths;
@@ -42,8 +43,11 @@ public sealed class TetherHost : IAsyncDisposable
     /// <summary>The REST API's base URL (ends with a slash).</summary>
     public Uri ApiUrl { get; }
 
-    /// <summary>The workloads this host runs.</summary>
-    internal WorkloadManager Workloads { get; }
+    /// <summary>The workloads this host runs, through the REST API's operations.</summary>
+    internal WorkloadApi Workloads { get; }
+
+    /// <summary>The registry of this host's workloads.</summary>
+    internal WorkloadManager Registry => Workloads.Registry;
 
     /// <summary>The host's store.</summary>
     internal TetherStore Store { get; }
@@ -102,7 +106,10 @@ public sealed class TetherHost : IAsyncDisposable
         try
         {
             store = await TetherStore.OpenAsync(paths, keySource, options.TimeProvider, loggerFactory, cancellationToken);
-            var workloads = new WorkloadManager(store, paths, tokenOptions, options.TimeProvider, loggerFactory, fileLogs, answerWait);
+            var http = WorkloadServices.CreateHttpClient();
+            var services = new WorkloadServices(
+                store, tokenOptions, http, new SignInService(http, store, options.TimeProvider, answerWait), new LocalEndpointFactory(loggerFactory), options.TimeProvider, loggerFactory, answerWait);
+            var workloads = new WorkloadApi(new WorkloadManager(services, fileLogs));
             var apiKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
             TetherHost? host = null;
             var gate = new ApiAccessFilter(apiKey);
@@ -124,7 +131,7 @@ public sealed class TetherHost : IAsyncDisposable
             NetworkChange.NetworkAvailabilityChanged += host.OnNetworkAvailabilityChanged;
             if (options.RestoreWorkloads)
             {
-                await workloads.RestoreAsync(cancellationToken);
+                await workloads.Registry.RestoreAsync(cancellationToken);
             }
 
             return host;
@@ -158,7 +165,7 @@ public sealed class TetherHost : IAsyncDisposable
             HostInfoFile.Delete(_paths, Environment.ProcessId);
         }
 
-        await Workloads.DisposeAsync();
+        await Registry.DisposeAsync();
         await _app.StopAsync(CancellationToken.None);
         await _app.DisposeAsync();
         Store.Dispose();
@@ -168,13 +175,13 @@ public sealed class TetherHost : IAsyncDisposable
         _hostLock?.Dispose();
     }
 
-    private void OnNetworkChanged(object? sender, EventArgs e) => Workloads.NotifyNetworkChanged();
+    private void OnNetworkChanged(object? sender, EventArgs e) => Registry.NotifyNetworkChanged();
 
     private void OnNetworkAvailabilityChanged(object? sender, NetworkAvailabilityEventArgs e)
     {
         if (e.IsAvailable)
         {
-            Workloads.NotifyNetworkChanged();
+            Registry.NotifyNetworkChanged();
         }
     }
 

@@ -115,7 +115,7 @@ public sealed class SignInService(HttpClient http, TetherStore store, TimeProvid
         }
         catch (TimeoutException)
         {
-            throw new SignInException($"sign-in was not finished within {request.Timeout.TotalMinutes:0.#} min; run the command again when ready");
+            throw new SignInException($"sign-in was not finished within {Tether.Configuration.DurationParser.Format(request.Timeout)}");
         }
 
         if (answer.Get("error") is { } error)

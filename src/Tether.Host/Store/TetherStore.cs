@@ -23,6 +23,8 @@ public sealed partial class TetherStore : IStatusSink, IDisposable
     private readonly string _connectionString;
     private readonly SecretProtector _protector;
     private readonly ConcurrentDictionary<string, SqliteTokenStore> _tokenStores = new(StringComparer.Ordinal);
+    private readonly object _transitionWrites = new();
+    private Task _transitionsWritten = Task.CompletedTask;
 
     private TetherStore(TetherPaths paths, string keySource, byte[] key, TimeProvider timeProvider, ILogger logger)
     {
@@ -137,21 +139,22 @@ public sealed partial class TetherStore : IStatusSink, IDisposable
     }
 
     /// <summary>The workload named <paramref name="name"/>, or <see langword="null"/>.</summary>
-    public Task<WorkloadRecord?> GetWorkloadAsync(string name, CancellationToken cancellationToken)
+    public async Task<WorkloadRecord?> GetWorkloadAsync(string name, CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
+        // The status columns are written by queued transitions: read after those queued so far.
+        await FlushTransitionsAsync().WaitAsync(cancellationToken);
         using var connection = Open();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT * FROM workloads WHERE name = $name;";
         command.Parameters.AddWithValue("$name", name);
         using var reader = command.ExecuteReader();
-        return Task.FromResult(reader.Read() ? ReadWorkload(reader) : null);
+        return reader.Read() ? ReadWorkload(reader) : null;
     }
 
     /// <summary>Every workload, by name.</summary>
-    public Task<IReadOnlyList<WorkloadRecord>> ListWorkloadsAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<WorkloadRecord>> ListWorkloadsAsync(CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
+        await FlushTransitionsAsync().WaitAsync(cancellationToken);
         using var connection = Open();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT * FROM workloads ORDER BY name;";
@@ -162,7 +165,7 @@ public sealed partial class TetherStore : IStatusSink, IDisposable
             workloads.Add(ReadWorkload(reader));
         }
 
-        return Task.FromResult<IReadOnlyList<WorkloadRecord>>(workloads);
+        return workloads;
     }
 
     /// <summary>
@@ -219,8 +222,12 @@ public sealed partial class TetherStore : IStatusSink, IDisposable
         return _tokenStores.GetOrAdd(name, static (n, store) => new SqliteTokenStore(store, n), this);
     }
 
-    /// <summary>Closes pooled connections to the database file.</summary>
-    public void Dispose() => SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
+    /// <summary>Writes the transitions still queued (for a bounded time), then closes pooled connections to the database file.</summary>
+    public void Dispose()
+    {
+        FlushTransitionsAsync().Wait(TimeSpan.FromSeconds(10));
+        SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
+    }
 
     /// <summary>Moves every WAL page into the database file and truncates the WAL.</summary>
     internal void Checkpoint()

@@ -99,7 +99,7 @@ public sealed class WorkloadSignInTests : IAsyncLifetime
         holder.Start();
         var taken = ((IPEndPoint)holder.LocalEndpoint).Port;
         var picks = 0;
-        _host.Workloads.Starter.FreePort = () => Interlocked.Increment(ref picks) == 1 ? taken : LoopbackPorts.Free();
+        _host.Registry.Services.FreePort = () => Interlocked.Increment(ref picks) == 1 ? taken : LoopbackPorts.Free();
 
         var view = await RunAndSignInAsync(new RunWorkloadRequest { Url = _sandbox.McpUrl.AbsoluteUri, Name = "moved" });
 
