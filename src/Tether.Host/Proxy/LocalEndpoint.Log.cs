@@ -11,5 +11,8 @@ public sealed partial class LocalEndpoint
 
         [LoggerMessage(3002, LogLevel.Warning, "{workload}: forwarding failed ({error}): {cause}")]
         public static partial void ForwardFailed(ILogger logger, string workload, string error, string cause);
+
+        [LoggerMessage(3003, LogLevel.Debug, "{workload}: the client ended the request ({error})")]
+        public static partial void ClientWentAway(ILogger logger, string workload, string error);
     }
 }

@@ -15,7 +15,7 @@ namespace Tether.Workloads;
 internal sealed class McpProbe(HttpClient http, TimeProvider time)
 {
     private const int MaxBodyBytes = 64 * 1024;
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
     private const string Initialize =
         """{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"tether","version":"1"}}}""";
