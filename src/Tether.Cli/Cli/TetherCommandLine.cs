@@ -39,6 +39,18 @@ internal static class TetherCommandLine
         {
             return ExitCodes.Failed;
         }
+        catch (Exception ex) when (ex is Workloads.WorkloadException or Configuration.TetherHomeException or Store.TetherStoreException)
+        {
+            await Console.Error.WriteLineAsync($"tether: {HostStartReport.OneLine(ex.Message)}");
+            return ExitCodes.Failed;
+        }
+#pragma warning disable CA1031 // The last line of defence: no stack trace reaches a user.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            await Console.Error.WriteLineAsync($"tether: unexpected failure ({ex.GetType().Name}: {HostStartReport.OneLine(ex.Message)}); please report it");
+            return ExitCodes.Failed;
+        }
     }
 
     public static RootCommand Build()

@@ -87,17 +87,35 @@ public sealed partial class TetherStore : IStatusSink, IDisposable
         cancellationToken.ThrowIfCancellationRequested();
         var logger = (ILogger?)loggerFactory?.CreateLogger<TetherStore>() ?? NullLogger.Instance;
 
-        // SQLite gives its WAL and shared-memory files the database file's permissions: start it user-only.
-        TetherPaths.CreatePrivateFile(paths.DatabasePath);
         var store = new TetherStore(paths, source.Name, key, timeProvider, logger);
         System.Security.Cryptography.CryptographicOperations.ZeroMemory(key);
-        using (var connection = store.Open())
+        try
         {
+            // SQLite gives its WAL and shared-memory files the database file's permissions: start it user-only.
+            TetherPaths.CreatePrivateFile(paths.DatabasePath);
+            using var connection = store.Open();
             StoreSchema.Migrate(connection, paths.DatabasePath);
+        }
+        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
+        {
+            store.Dispose();
+            throw Unreadable(paths.DatabasePath, ex);
         }
 
         Log.Opened(logger, paths.DatabasePath, source.Name);
         return Task.FromResult(store);
+    }
+
+    /// <summary>
+    /// A store that cannot be opened is left exactly as it is (it may hold the only copy of the user's workloads): the
+    /// message names the file and says to move it aside.
+    /// </summary>
+    private static TetherStoreException Unreadable(string path, Exception ex)
+    {
+        var why = ex.Message.TrimEnd('.');
+        return new TetherStoreException(
+            $"the store {path} cannot be opened: {why}. It was left untouched; move it aside (mv {path} {path}.broken) and run again to start with an empty store",
+            ex);
     }
 
     /// <summary>Adds a workload; <see cref="WorkloadWriteResult.NameTaken"/> when the name is in use.</summary>

@@ -25,7 +25,7 @@ public sealed class WorkloadSignInTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _sandbox = await SandboxServer.StartAsync(new SandboxOptions(), Ct);
-        _host = await TetherHost.StartAsync(new TetherHostOptions { Paths = new TetherPaths(_home), TokenOptions = new(), Advertise = false }, Ct);
+        _host = await TetherHost.StartAsync(new TetherHostOptions { Paths = new TetherPaths(_home), TokenOptions = new(), Advertise = false, ServerAnswerWait = TimeSpan.FromMinutes(2) }, Ct);
     }
 
     public async ValueTask DisposeAsync()
