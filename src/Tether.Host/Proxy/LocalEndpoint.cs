@@ -195,15 +195,29 @@ public sealed partial class LocalEndpoint : IAsyncDisposable
             await rewriter.CompleteAsync(context.RequestAborted).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
-        if (error != ForwarderError.None && !context.Response.HasStarted && IsBodyTooLarge(context))
+        if (error == ForwarderError.None)
+        {
+            return;
+        }
+
+        if (!context.Response.HasStarted && IsBodyTooLarge(context))
         {
             ResetResponse(context);
             await WriteTooLargeAsync(context);
+            return;
         }
-        else if (error != ForwarderError.None && !context.Response.HasStarted && error is not ForwarderError.RequestCanceled)
+
+        // A client that closes its stream or hangs up is normal MCP use (an SSE stream ends that way): not a warning.
+        if (context.RequestAborted.IsCancellationRequested || error is ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.ResponseBodyCanceled)
         {
-            var cause = context.Features.Get<IForwarderErrorFeature>()?.Exception?.Message ?? error.ToString();
-            Log.ForwardFailed(_logger, _options.Workload, error.ToString(), cause);
+            Log.ClientWentAway(_logger, _options.Workload, error.ToString());
+            return;
+        }
+
+        var cause = context.Features.Get<IForwarderErrorFeature>()?.Exception?.Message ?? error.ToString();
+        Log.ForwardFailed(_logger, _options.Workload, error.ToString(), cause);
+        if (!context.Response.HasStarted)
+        {
             ResetResponse(context);
             await ProxyAnswers.WriteAsync(context, StatusCodes.Status502BadGateway, null, $"the remote MCP server could not be reached ({error})");
         }
