@@ -247,7 +247,7 @@ internal sealed partial class WorkloadStarter
             secret,
             ParseAuthMethod(config.ClientAuthMethod),
             config.SendResource ? config.Resource : null,
-            config.GrantedScope,
+            config.RefreshScope,
             config.Issuer,
             config.ClientFromRegistration);
         var engine = new TokenLifecycle(
