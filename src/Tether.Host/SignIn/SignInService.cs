@@ -123,7 +123,7 @@ public sealed class SignInService(HttpClient http, TetherStore store, TimeProvid
         }
 
         var code = answer.Get("code") ?? throw new SignInException("the sign-in answer carried no code");
-        var token = await http.RequestAuthorizationCodeTokenAsync(new AuthorizationCodeTokenRequest
+        using var exchange = new AuthorizationCodeTokenRequest
         {
             Address = server.TokenEndpoint.AbsoluteUri,
             ClientId = client.ClientId,
@@ -133,7 +133,9 @@ public sealed class SignInService(HttpClient http, TetherStore store, TimeProvid
             RedirectUri = callback.RedirectUri.AbsoluteUri,
             CodeVerifier = verifier,
             Resource = sendResource is null ? [] : [sendResource],
-        }, cancellationToken);
+        };
+        exchange.Headers.UserAgent.Add(TokenEndpointClient.UserAgent);
+        var token = await http.RequestAuthorizationCodeTokenAsync(exchange, cancellationToken);
         if (token.IsError || token.AccessToken is not { Length: > 0 } accessToken)
         {
             throw new SignInException($"the code exchange failed: {token.Error ?? "no access token"} {token.ErrorDescription}".TrimEnd());
@@ -224,15 +226,20 @@ public sealed class SignInService(HttpClient http, TetherStore store, TimeProvid
         }
 
         var port = request.CallbackPort ?? LoopbackPorts.Free();
-        using var response = await http.PostAsJsonAsync(endpoint, new Dictionary<string, object>
+        using var registration = new HttpRequestMessage(HttpMethod.Post, endpoint)
         {
-            ["client_name"] = "Tether",
-            ["redirect_uris"] = new[] { $"http://127.0.0.1:{port}/callback" },
-            ["grant_types"] = new[] { "authorization_code", "refresh_token" },
-            ["response_types"] = new[] { "code" },
-            ["token_endpoint_auth_method"] = "none",
-            ["application_type"] = "native",
-        }, cancellationToken);
+            Content = JsonContent.Create(new Dictionary<string, object>
+            {
+                ["client_name"] = "Tether",
+                ["redirect_uris"] = new[] { $"http://127.0.0.1:{port}/callback" },
+                ["grant_types"] = new[] { "authorization_code", "refresh_token" },
+                ["response_types"] = new[] { "code" },
+                ["token_endpoint_auth_method"] = "none",
+                ["application_type"] = "native",
+            }),
+        };
+        registration.Headers.UserAgent.Add(TokenEndpointClient.UserAgent);
+        using var response = await http.SendAsync(registration, cancellationToken);
         var body = await response.Content.ReadAsStringAsync(cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
