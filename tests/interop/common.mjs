@@ -134,8 +134,8 @@ export function mcpRoute(app, origin, state, verifier) {
   });
   app.post('/mcp', auth, express.json(), async (req, res) => {
     const server = new McpServer({ name: 'interop-mcp', version: '1.0.0' });
-    server.registerTool('echo', { description: 'Echoes its text', inputSchema: { text: z.string() } }, async ({ text }) => ({
-      content: [{ type: 'text', text }],
+    server.registerTool('echo', { description: 'Returns the message it is given', inputSchema: { message: z.string() } }, async ({ message }) => ({
+      content: [{ type: 'text', text: message }],
     }));
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     res.on('close', () => {
