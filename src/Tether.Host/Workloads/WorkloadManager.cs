@@ -107,7 +107,8 @@ internal sealed partial class WorkloadManager : IAsyncDisposable
     public WorkloadHealthView Health(string name)
     {
         var runtime = Find(name);
-        return new WorkloadHealthView(name, runtime.Tracker.Status.ToHealth().ToWire(), runtime.Tracker.Status.ToWire(), runtime.Tracker.Reason);
+        var refused = runtime.Tokens?.RefreshRefused == true;
+        return new WorkloadHealthView(name, runtime.Tracker.Status.ToHealth(refused).ToWire(), runtime.Tracker.Status.ToWire(), runtime.Tracker.Reason);
     }
 
     public async Task<WorkloadView> StopAsync(string name, CancellationToken cancellationToken)
@@ -264,7 +265,7 @@ internal sealed partial class WorkloadManager : IAsyncDisposable
             Name = runtime.Name,
             Status = status.ToWire(),
             StatusReason = runtime.Tracker.Reason,
-            Health = status.ToHealth().ToWire(),
+            Health = status.ToHealth(runtime.Tokens?.RefreshRefused == true).ToWire(),
             Url = runtime.Endpoint?.Url.ToString() ?? WorkloadSpecs.LocalUrl(runtime.Record),
             RemoteUrl = runtime.Record.RemoteUrl,
             Transport = runtime.Record.Transport,

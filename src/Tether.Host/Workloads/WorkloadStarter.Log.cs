@@ -11,5 +11,8 @@ internal sealed partial class WorkloadStarter
 
         [LoggerMessage(2002, LogLevel.Information, "{workload}: port {taken} was taken before the endpoint listened; using {port}")]
         public static partial void PortMoved(ILogger logger, string workload, int taken, int port);
+
+        [LoggerMessage(2051, LogLevel.Warning, "{workload}: the MCP server asks for more access ({scope}); the workload keeps running, and 'tether reauth {workload}' signs in with it")]
+        public static partial void StepUp(ILogger logger, string workload, string scope);
     }
 }

@@ -176,7 +176,7 @@ internal sealed partial class WorkloadStarter
             McpUrl = new Uri(runtime.Record.RemoteUrl),
             ClientId = config.ClientFromRegistration ? null : config.ClientId,
             ClientSecret = config.ClientFromRegistration ? null : await _store.GetSecretAsync(runtime.Name, SecretKind.ClientSecret, cancellationToken),
-            Scopes = config.Scopes,
+            Scopes = SignInScopes(config),
             Resource = config.Resource,
             SendResource = config.SendResource,
             Issuer = config.IssuerGiven && config.Issuer is { } issuer ? new Uri(issuer) : null,
@@ -215,7 +215,10 @@ internal sealed partial class WorkloadStarter
             .Select(h => KeyValuePair.Create(h.Name, h.Value)).ToList();
         for (var attempt = 1; ; attempt++)
         {
-            var options = new LocalEndpointOptions(runtime.Name, new Uri(runtime.Record.RemoteUrl), runtime.Port, headers);
+            var options = new LocalEndpointOptions(runtime.Name, new Uri(runtime.Record.RemoteUrl), runtime.Port, headers)
+            {
+                OnStepUp = scopes => RecordStepUpAsync(runtime, scopes),
+            };
             try
             {
                 runtime.Endpoint = await LocalEndpoint.StartAsync(options, tokens, _loggerFactory, cancellationToken);
@@ -247,7 +250,7 @@ internal sealed partial class WorkloadStarter
             secret,
             ParseAuthMethod(config.ClientAuthMethod),
             config.SendResource ? config.Resource : null,
-            config.GrantedScope,
+            config.RefreshScope,
             config.Issuer,
             config.ClientFromRegistration);
         var engine = new TokenLifecycle(
@@ -256,6 +259,38 @@ internal sealed partial class WorkloadStarter
         runtime.Tokens = engine;
         tokens.Use(engine);
         await engine.StartAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// A step-up challenge: the workload keeps running on its token; the scopes are kept with its config so that the
+    /// next sign-in asks for them as well, and the reason says what to do.
+    /// </summary>
+    private async Task RecordStepUpAsync(WorkloadRuntime runtime, IReadOnlyList<string> scopes)
+    {
+        var config = runtime.Record.Config;
+        var union = config.StepUpScopes.Union(scopes, StringComparer.Ordinal).ToList();
+        if (union.Count != config.StepUpScopes.Count)
+        {
+            await UpdateRecordAsync(runtime, runtime.Record with { Config = config with { StepUpScopes = union } }, CancellationToken.None);
+        }
+
+        Log.StepUp(_logger, runtime.Name, string.Join(' ', scopes));
+        runtime.Tracker.TrySetReason(WorkloadStatus.Running, $"the MCP server asks for more access ({string.Join(' ', scopes)}): run 'tether reauth {runtime.Name}'");
+    }
+
+    /// <summary>
+    /// The scopes a sign-in asks for: none given and no step-up means discovery decides; after a step-up, the union of
+    /// what was asked (or granted) before and what the server asked for since.
+    /// </summary>
+    internal static IReadOnlyList<string> SignInScopes(WorkloadConfig config)
+    {
+        if (config.StepUpScopes.Count == 0)
+        {
+            return config.Scopes;
+        }
+
+        var before = config.Scopes.Count > 0 ? config.Scopes : (config.GrantedScope ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return before.Union(config.StepUpScopes, StringComparer.Ordinal).ToList();
     }
 
     private async Task UpdateRecordAsync(WorkloadRuntime runtime, WorkloadRecord record, CancellationToken cancellationToken)
