@@ -51,6 +51,7 @@ internal static class TetherCommandLine
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(SandboxCommand.Create());
+        root.Subcommands.Add(StdioCommand.Create());
         return root;
     }
 }
