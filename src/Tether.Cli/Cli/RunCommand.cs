@@ -94,6 +94,7 @@ internal static class RunCommand
         {
             Console.Out.WriteLine($"{view.Name} is {view.Status}. Point your MCP client at:");
             Console.Out.WriteLine(view.Url);
+            Console.Error.WriteLine($"To add it to an MCP client: tether client add {string.Join('|', ClientCatalog.Ids)} {view.Name}");
             return ExitCodes.Ok;
         }
 

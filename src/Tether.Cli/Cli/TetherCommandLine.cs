@@ -52,6 +52,7 @@ internal static class TetherCommandLine
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(SandboxCommand.Create());
         root.Subcommands.Add(StdioCommand.Create());
+        root.Subcommands.Add(ClientCommand.Create());
         return root;
     }
 }
