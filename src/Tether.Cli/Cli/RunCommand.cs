@@ -82,7 +82,9 @@ internal static class RunCommand
             using var client = await HostClient.ConnectAsync(startIfNeeded: true, ct) ?? throw new CliException("the Tether host could not be started");
             var view = await client.RunAsync(request, ct);
             view = await SignInWait.UntilSettledAsync(client, view, parse.GetValue(skipBrowser), ct);
-            return Report(view);
+            var code = Report(view);
+            Console.Error.WriteLine($"To add it to an MCP client: tether client add {string.Join('|', ClientCatalog.Ids)} {view.Name}");
+            return code;
         });
         return command;
     }
@@ -94,7 +96,6 @@ internal static class RunCommand
         {
             Console.Out.WriteLine($"{view.Name} is {view.Status}. Point your MCP client at:");
             Console.Out.WriteLine(view.Url);
-            Console.Error.WriteLine($"To add it to an MCP client: tether client add {string.Join('|', ClientCatalog.Ids)} {view.Name}");
             return ExitCodes.Ok;
         }
 
