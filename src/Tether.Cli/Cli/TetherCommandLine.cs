@@ -53,6 +53,7 @@ internal static class TetherCommandLine
         root.Subcommands.Add(SandboxCommand.Create());
         root.Subcommands.Add(StdioCommand.Create());
         root.Subcommands.Add(ClientCommand.Create());
+        root.Subcommands.Add(ServiceCommand.Create());
         return root;
     }
 }
