@@ -1,4 +1,5 @@
 using Tether.Api;
+using Tether.Workloads;
 
 namespace Tether.Cli;
 
@@ -70,13 +71,13 @@ internal sealed class StdioTarget : IDisposable
     private async Task<WorkloadView> EnsureUnlockedAsync(HostClient host, CancellationToken cancellationToken)
     {
         var view = LooksLikeUrl(_argument) ? await FindOrCreateAsync(host, cancellationToken) : (await host.GetAsync(_argument, cancellationToken)).Workload;
-        if (view.Status is "stopped" or "error")
+        if (StatusText.Is(view.Status, WorkloadStatus.Stopped) || StatusText.Is(view.Status, WorkloadStatus.Error))
         {
             await Console.Error.WriteLineAsync($"tether: starting {view.Name} ({view.Status})");
             view = await host.StartAsync(view.Name, cancellationToken);
         }
 
-        if (view.Status is "starting" or "authenticating")
+        if (StatusText.IsSettling(view.Status))
         {
             if (_signIn is not { IsCompleted: false })
             {
