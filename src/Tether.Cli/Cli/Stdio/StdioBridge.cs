@@ -24,6 +24,20 @@ internal sealed class StdioBridge(StdioTarget target, ITransport stdio) : IAsync
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
+
+        // The host, the workload and the connection are made ready while the client is still starting and sending
+        // initialize: a client waits on that answer. A failure here is met again, and answered, by the first request.
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await ConnectAsync(linked.Token);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+            }
+        }, CancellationToken.None);
+
         await foreach (var message in stdio.MessageReader.ReadAllAsync(linked.Token))
         {
             if (message is JsonRpcRequest request)
