@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Tether.Sandbox;
 
 namespace Tether.LoadDriver;
 
@@ -7,6 +8,9 @@ internal static class ListTiming
 {
     public static async Task<int> RunAsync(int runs, CancellationToken cancellationToken)
     {
+        // Workloads in front of a server that answers (run refuses a URL that does not answer like an MCP server).
+        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { AccessTokenLifetime = TimeSpan.FromHours(1) }, cancellationToken);
+        var token = await SandboxToken.SignInAsync(sandbox, cancellationToken);
         var home = Directory.CreateTempSubdirectory("tether-list-").FullName;
         using var host = Process.Start(ChildProcess.Tether(home, "serve"))!;
         try
@@ -14,7 +18,7 @@ internal static class ListTiming
             await WaitForHostAsync(home, cancellationToken);
             for (var i = 0; i < 5; i++)
             {
-                await TimeAsync(home, cancellationToken, "run", "http://127.0.0.1:9/mcp", "--name", $"w{i}", "--bearer-token", "list-timing-token");
+                await TimeAsync(home, cancellationToken, "run", sandbox.McpUrl.AbsoluteUri, "--name", $"w{i}", "--bearer-token", token);
             }
 
             var list = await SeriesAsync(home, runs, cancellationToken, "list");
