@@ -11,6 +11,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Tether.Api;
 using Tether.Configuration;
+using Tether.Metrics;
 using Tether.Store;
 using Tether.Workloads;
 
@@ -82,6 +83,7 @@ public sealed class TetherHost : IAsyncDisposable
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
         builder.Services.AddOpenApi("v1");
         builder.Services.AddSingleton(options.TimeProvider);
+        HostMetrics.AddTo(builder, options.MetricsPort);
         var app = builder.Build();
 
         var loggerFactory = app.Services.GetRequiredService<ILoggerFactory>();
@@ -90,15 +92,17 @@ public sealed class TetherHost : IAsyncDisposable
         {
             store = await TetherStore.OpenAsync(paths, keySource, options.TimeProvider, loggerFactory, cancellationToken);
             var workloads = new WorkloadManager(store, paths, tokenOptions, options.TimeProvider, loggerFactory, fileLogs);
+            app.Services.GetRequiredService<WorkloadMetrics>().Attach(workloads);
             var apiKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
             TetherHost? host = null;
             var gate = new ApiAccessFilter(apiKey);
+            HostMetrics.Map(app, options.MetricsPort);
             app.Use(gate.InvokeAsync);
             ApiEndpoints.Map(app, workloads, () => host?._shutdown.TrySetResult());
             app.MapOpenApi("/openapi/{documentName}.json");
             await app.StartAsync(cancellationToken);
 
-            var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+            var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First(a => new Uri(a).Port != options.MetricsPort);
             var apiUrl = new Uri(address.TrimEnd('/') + "/");
             gate.Port = apiUrl.Port;
             host = new TetherHost(app, paths, store, workloads, fileLogs, apiUrl, options.Advertise);

@@ -31,6 +31,9 @@ internal sealed partial class WorkloadManager : IAsyncDisposable
 
     public int Count => _workloads.Count;
 
+    /// <summary>Raised after each accepted status transition of any workload, outside the status lock (dashboard, notices).</summary>
+    public event Action<string, StatusTransition>? Transitioned;
+
     internal WorkloadStarter Starter => _starter;
 
     /// <summary>Brings back every workload the user did not stop, without a browser.</summary>
@@ -94,6 +97,10 @@ internal sealed partial class WorkloadManager : IAsyncDisposable
             .OrderBy(w => w.Name, StringComparer.Ordinal)
             .Select(View)
             .ToList();
+
+    /// <summary>Every workload's name and current status, unordered (read at each metrics scrape).</summary>
+    public IEnumerable<(string Name, WorkloadStatus Status)> Statuses() =>
+        _workloads.Values.Select(w => (w.Name, w.Tracker.Status));
 
     public async Task<WorkloadDetailView> GetAsync(string name, CancellationToken cancellationToken)
     {
@@ -249,6 +256,7 @@ internal sealed partial class WorkloadManager : IAsyncDisposable
     private WorkloadRuntime NewRuntime(WorkloadRecord record)
     {
         var tracker = new WorkloadStatusTracker(record.Name, record.Status, _store, _time);
+        tracker.Transitioned += transition => Transitioned?.Invoke(record.Name, transition);
         return new WorkloadRuntime(record.Name, tracker) { Record = record };
     }
 
