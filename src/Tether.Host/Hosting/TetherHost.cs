@@ -11,6 +11,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Tether.Api;
 using Tether.Configuration;
+using Tether.Dashboard;
 using Tether.Metrics;
 using Tether.Store;
 using Tether.Workloads;
@@ -97,6 +98,7 @@ public sealed class TetherHost : IAsyncDisposable
             TetherHost? host = null;
             var gate = new ApiAccessFilter(apiKey);
             HostMetrics.Map(app, options.MetricsPort);
+            DashboardEndpoints.Map(app, workloads, options.TimeProvider);
             app.Use(gate.InvokeAsync);
             ApiEndpoints.Map(app, workloads, () => host?._shutdown.TrySetResult());
             app.MapOpenApi("/openapi/{documentName}.json");
