@@ -13,6 +13,7 @@ using Tether.Api;
 using Tether.Configuration;
 using Tether.Dashboard;
 using Tether.Metrics;
+using Tether.Notifications;
 using Tether.Store;
 using Tether.Workloads;
 
@@ -85,6 +86,7 @@ public sealed class TetherHost : IAsyncDisposable
         builder.Services.AddOpenApi("v1");
         builder.Services.AddSingleton(options.TimeProvider);
         HostMetrics.AddTo(builder, options.MetricsPort);
+        StatusNotifier.AddTo(builder, paths);
         var app = builder.Build();
 
         var loggerFactory = app.Services.GetRequiredService<ILoggerFactory>();
@@ -94,6 +96,7 @@ public sealed class TetherHost : IAsyncDisposable
             store = await TetherStore.OpenAsync(paths, keySource, options.TimeProvider, loggerFactory, cancellationToken);
             var workloads = new WorkloadManager(store, paths, tokenOptions, options.TimeProvider, loggerFactory, fileLogs);
             app.Services.GetRequiredService<WorkloadMetrics>().Attach(workloads);
+            app.Services.GetRequiredService<StatusNotifier>().Attach(workloads);
             var apiKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
             TetherHost? host = null;
             var gate = new ApiAccessFilter(apiKey);

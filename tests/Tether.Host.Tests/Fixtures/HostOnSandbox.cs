@@ -96,7 +96,15 @@ internal sealed class HostOnSandbox : IAsyncDisposable
                 return;
             }
 
-            await reached.Task.WaitAsync(Bound, cancellationToken);
+            try
+            {
+                await reached.Task.WaitAsync(Bound, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                var now = Host.Workloads.List(all: true).FirstOrDefault(w => w.Name == name);
+                throw new TimeoutException($"{name} did not become {status.ToWire()} within {Bound.TotalSeconds:0}s; it is {now?.Status ?? "gone"}: {now?.StatusReason}");
+            }
         }
         finally
         {
