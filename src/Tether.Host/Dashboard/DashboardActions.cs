@@ -8,7 +8,7 @@ namespace Tether.Dashboard;
 /// The page's buttons: stop and start answer JSON to the page's script; reauth is a form posted into a new tab,
 /// which lands on the authorization server's sign-in page once the host has one (or on a page saying why not).
 /// </summary>
-internal sealed class DashboardActions(WorkloadManager workloads, TimeProvider time)
+internal sealed class DashboardActions(WorkloadApi workloads, TimeProvider time)
 {
     /// <summary>How long reauth waits for the sign-in page's URL before telling the user to look at the dashboard.</summary>
     private static readonly TimeSpan SignInWait = TimeSpan.FromSeconds(20);
@@ -37,7 +37,7 @@ internal sealed class DashboardActions(WorkloadManager workloads, TimeProvider t
         }
         catch (WorkloadException ex)
         {
-            var status = ex.Code == "not_found" ? StatusCodes.Status404NotFound : StatusCodes.Status409Conflict;
+            var status = ex.Code.ToHttpStatus();
             if (action == "reauth")
             {
                 await DashboardAssets.WriteMessageAsync(context, status, $"Cannot sign in to {name}", ex.Message);
@@ -45,7 +45,7 @@ internal sealed class DashboardActions(WorkloadManager workloads, TimeProvider t
             }
 
             context.Response.StatusCode = status;
-            await context.Response.WriteAsJsonAsync(new ApiError(ex.Code, ex.Message), ApiJson.Default.ApiError, cancellationToken: cancellationToken);
+            await context.Response.WriteAsJsonAsync(new ApiError(ex.Code.ToWire(), ex.Message), ApiJson.Default.ApiError, cancellationToken: cancellationToken);
         }
     }
 

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Hosting;
+using Tether.Api;
 using Tether.Workloads;
 
 namespace Tether.Dashboard;
@@ -27,7 +28,7 @@ internal sealed class DashboardEndpoints
     }
 
     /// <summary>Maps the page (before the API's gate) and <c>POST /api/v1/dashboard/links</c> (behind it).</summary>
-    public static void Map(WebApplication app, WorkloadManager workloads, TimeProvider time)
+    public static void Map(WebApplication app, WorkloadApi workloads, TimeProvider time)
     {
         var sessions = new DashboardSessions(time);
         var stopping = app.Services.GetService(typeof(IHostApplicationLifetime)) is IHostApplicationLifetime lifetime ? lifetime.ApplicationStopping : CancellationToken.None;

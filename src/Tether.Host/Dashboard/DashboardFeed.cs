@@ -11,15 +11,15 @@ namespace Tether.Dashboard;
 /// </summary>
 internal sealed class DashboardFeed
 {
-    private readonly WorkloadManager _workloads;
+    private readonly WorkloadApi _workloads;
     private readonly ConcurrentDictionary<string, IReadOnlyList<TransitionView>> _histories = new(StringComparer.Ordinal);
     private long _generation;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public DashboardFeed(WorkloadManager workloads)
+    public DashboardFeed(WorkloadApi workloads)
     {
         _workloads = workloads;
-        workloads.Transitioned += OnTransitioned;
+        workloads.Registry.Transitioned += OnTransitioned;
     }
 
     /// <summary>Completes at the next transition of any workload.</summary>

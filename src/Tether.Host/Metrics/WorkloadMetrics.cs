@@ -37,7 +37,7 @@ internal sealed class WorkloadMetrics
             yield break;
         }
 
-        foreach (var (name, current) in workloads.Statuses())
+        foreach (var (name, current) in workloads.List(all: true).Select(w => (w.Name, w.Status)))
         {
             foreach (var status in Statuses)
             {
@@ -54,7 +54,7 @@ internal sealed class WorkloadMetrics
         }
 
         var now = _time.GetUtcNow();
-        foreach (var (name, _) in workloads.Statuses())
+        foreach (var (name, _) in workloads.List(all: true).Select(w => (w.Name, w.Status)))
         {
             if (TokenMetrics.LastSuccess(name) is { } at)
             {

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Tether.Configuration;
+using Tether.Api;
 using Tether.Workloads;
 
 namespace Tether.Notifications;
@@ -24,7 +25,7 @@ internal sealed partial class StatusNotifier : IAsyncDisposable
     private readonly DesktopNotifier _desktop;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private WorkloadManager? _workloads;
+    private WorkloadApi? _workloads;
     private Task _running = Task.CompletedTask;
 
     public StatusNotifier(NotificationSettings settings, DesktopNotifier desktop, TimeProvider time, ILogger<StatusNotifier> logger)
@@ -44,10 +45,10 @@ internal sealed partial class StatusNotifier : IAsyncDisposable
     }
 
     /// <summary>Starts listening to <paramref name="workloads"/>.</summary>
-    public void Attach(WorkloadManager workloads)
+    public void Attach(WorkloadApi workloads)
     {
         _workloads = workloads;
-        workloads.Transitioned += OnTransitioned;
+        workloads.Registry.Transitioned += OnTransitioned;
         _running = Task.WhenAll(Task.Run(DeliverAsync), Task.Run(WatchReasonsAsync));
     }
 
@@ -55,7 +56,7 @@ internal sealed partial class StatusNotifier : IAsyncDisposable
     {
         if (_workloads is { } workloads)
         {
-            workloads.Transitioned -= OnTransitioned;
+            workloads.Registry.Transitioned -= OnTransitioned;
         }
 
         _queue.Writer.TryComplete();

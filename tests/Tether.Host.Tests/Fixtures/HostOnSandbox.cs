@@ -88,10 +88,10 @@ internal sealed class HostOnSandbox : IAsyncDisposable
             }
         }
 
-        Host.Workloads.Transitioned += OnTransition;
+        Host.Workloads.Registry.Transitioned += OnTransition;
         try
         {
-            if (Host.Workloads.Statuses().Any(s => s.Name == name && s.Status == status))
+            if (Host.Workloads.Registry.List(all: true).Any(w => w.Name == name && w.Status == status))
             {
                 return;
             }
@@ -108,7 +108,7 @@ internal sealed class HostOnSandbox : IAsyncDisposable
         }
         finally
         {
-            Host.Workloads.Transitioned -= OnTransition;
+            Host.Workloads.Registry.Transitioned -= OnTransition;
         }
     }
 
