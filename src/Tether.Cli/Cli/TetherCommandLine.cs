@@ -66,6 +66,7 @@ internal static class TetherCommandLine
 
         root.Subcommands.Add(ReauthCommand.Create());
         root.Subcommands.Add(LogsCommand.Create());
+        root.Subcommands.Add(DashboardCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(SandboxCommand.Create());

@@ -90,7 +90,7 @@ public sealed partial class LocalEndpoint : IAsyncDisposable
         builder.Services.AddHttpForwarder();
         var app = builder.Build();
         LocalEndpoint? endpoint = null;
-        app.Run(context => endpoint!.HandleAsync(context));
+        app.Run(context => Metrics.ProxyMetrics.MeasureAsync(context, options.Workload, endpoint!.HandleAsync));
         try
         {
             await app.StartAsync(cancellationToken);
