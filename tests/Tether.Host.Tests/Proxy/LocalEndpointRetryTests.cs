@@ -13,14 +13,27 @@ public sealed class LocalEndpointRetryTests : IAsyncLifetime
     private readonly HttpClient _client = new(new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = false });
     private readonly List<IReadOnlyList<string>> _stepUps = [];
     private Upstream _upstream = null!;
-    private LocalEndpoint _endpoint = null!;
+    private readonly List<LocalEndpoint> _endpoints = [];
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public async ValueTask InitializeAsync()
+    public async ValueTask InitializeAsync() => _upstream = await Upstream.StartAsync();
+
+    public async ValueTask DisposeAsync()
     {
-        _upstream = await Upstream.StartAsync();
-        var options = new LocalEndpointOptions("w", new Uri(_upstream.BaseUrl, "mcp"), 0, [])
+        foreach (var endpoint in _endpoints)
+        {
+            await endpoint.DisposeAsync();
+        }
+
+        await _upstream.DisposeAsync();
+        _client.Dispose();
+    }
+
+    /// <summary>The local URL of a workload whose remote MCP URL is the upstream's <paramref name="path"/>.</summary>
+    private async Task<Uri> LocalAsync(string path)
+    {
+        var options = new LocalEndpointOptions("w", new Uri(_upstream.BaseUrl, path), 0, [])
         {
             OnStepUp = scopes =>
             {
@@ -32,24 +45,17 @@ public sealed class LocalEndpointRetryTests : IAsyncLifetime
                 return Task.CompletedTask;
             },
         };
-        _endpoint = await LocalEndpoint.StartAsync(options, _tokens, NullLoggerFactory.Instance, Ct);
+        var endpoint = await LocalEndpoint.StartAsync(options, _tokens, NullLoggerFactory.Instance, Ct);
+        _endpoints.Add(endpoint);
+        return new Uri($"http://127.0.0.1:{endpoint.Port}/{path}");
     }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _endpoint.DisposeAsync();
-        await _upstream.DisposeAsync();
-        _client.Dispose();
-    }
-
-    private Uri Local(string path) => new($"http://127.0.0.1:{_endpoint.Port}/{path}");
 
     [Theory]
     [InlineData("GET")]
     [InlineData("DELETE")]
     public async Task GetOrDelete_UpstreamRejectsToken_OneRefreshAndTheRequestSentAgain(string method)
     {
-        using var response = await _client.SendAsync(new HttpRequestMessage(new HttpMethod(method), Local("guarded")), Ct);
+        using var response = await _client.SendAsync(new HttpRequestMessage(new HttpMethod(method), await LocalAsync("guarded")), Ct);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal($"{method} ok", await response.Content.ReadAsStringAsync(Ct));
@@ -65,7 +71,7 @@ public sealed class LocalEndpointRetryTests : IAsyncLifetime
             ? TokenAnswer.FromToken("at-2")
             : new TokenAnswer(TokenAnswerKind.Unauthenticated, null, 0, "w needs a new sign-in: run 'tether reauth w'");
 
-        using var response = await _client.GetAsync(Local("guarded"), Ct);
+        using var response = await _client.GetAsync(await LocalAsync("guarded"), Ct);
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Contains("tether reauth w", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
@@ -77,7 +83,7 @@ public sealed class LocalEndpointRetryTests : IAsyncLifetime
     {
         _tokens.Answer = TokenAnswer.FromToken("at-good");
 
-        using var response = await _client.PostAsync(Local("scoped"), new StringContent("""{"jsonrpc":"2.0","id":7,"method":"tools/call"}""", Encoding.UTF8, "application/json"), Ct);
+        using var response = await _client.PostAsync(await LocalAsync("scoped"), new StringContent("""{"jsonrpc":"2.0","id":7,"method":"tools/call"}""", Encoding.UTF8, "application/json"), Ct);
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Empty(response.Headers.WwwAuthenticate);
@@ -92,7 +98,7 @@ public sealed class LocalEndpointRetryTests : IAsyncLifetime
     [Fact]
     public async Task Post_PlainForbidden_PassedThroughUnchanged()
     {
-        using var response = await _client.PostAsync(Local("status/403"), new StringContent("{}", Encoding.UTF8, "application/json"), Ct);
+        using var response = await _client.PostAsync(await LocalAsync("status/403"), new StringContent("{}", Encoding.UTF8, "application/json"), Ct);
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Empty(_stepUps);
