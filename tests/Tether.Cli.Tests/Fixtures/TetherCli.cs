@@ -26,7 +26,8 @@ public sealed class TetherCli : IAsyncDisposable
     public Dictionary<string, string> Environment { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Runs <c>tether ARGS</c> to the end; <paramref name="onStderrLine"/> sees stderr lines as they come.</summary>
-    public async Task<CliResult> RunAsync(IEnumerable<string> args, Func<string, Task>? onStderrLine = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default, bool stdoutLines = false)
+    /// <remarks><paramref name="onStarted"/> is handed the process id (to send it a signal, as Ctrl-C does).</remarks>
+    public async Task<CliResult> RunAsync(IEnumerable<string> args, Func<string, Task>? onStderrLine = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default, bool stdoutLines = false, Action<int>? onStarted = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -50,6 +51,7 @@ public sealed class TetherCli : IAsyncDisposable
         }
 
         using var process = Process.Start(start)!;
+        onStarted?.Invoke(process.Id);
         process.StandardInput.Close();
         var stdout = new StringBuilder();
         var stderr = new StringBuilder();
