@@ -139,14 +139,20 @@ public sealed class HostStartTests : IAsyncLifetime
     public async Task RunForeground_SameNameASecondTime_OneClearLineAndExit1()
     {
         await using var cli = new TetherCli();
-        string[] args = ["run", _sandbox.McpUrl.AbsoluteUri, "--name", "fg", "--bearer-token", "t", "--foreground"];
+        // Signed in for real: the MCP check before running refuses a bearer token the server does not accept.
+        string[] args = ["run", _sandbox.McpUrl.AbsoluteUri, "--name", "fg", "--skip-browser", "--foreground"];
         var first = await cli.RunAsync(args, async line =>
         {
-            if (line.Contains("Ctrl-C stops it", StringComparison.Ordinal))
+            var trimmed = line.Trim();
+            if (trimmed.StartsWith(_sandbox.Issuer.AbsoluteUri, StringComparison.Ordinal) && trimmed.Contains("/authorize?", StringComparison.Ordinal))
             {
+                await _sandbox.CompleteSignInAsync(new Uri(trimmed), Ct);
+                await Eventually.TrueAsync(
+                    async () => (await cli.RunAsync(["list", "--format", "json"], cancellationToken: Ct)).Stdout.Contains("\"running\"", StringComparison.Ordinal),
+                    "fg running in the foreground", TimeSpan.FromSeconds(30));
                 await cli.RunAsync(["serve", "--stop"], cancellationToken: Ct);
             }
-        }, cancellationToken: Ct, stdoutLines: true);
+        }, cancellationToken: Ct);
         Assert.True(first.ExitCode == 0, first.Stderr);
 
         var second = await cli.RunAsync(args, cancellationToken: Ct);
