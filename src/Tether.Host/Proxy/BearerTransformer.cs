@@ -6,11 +6,12 @@ using Yarp.ReverseProxy.Forwarder;
 namespace Tether.Proxy;
 
 /// <summary>
-/// Per request: drops the client's <c>Authorization</c>, adds Tether's bearer and the extra headers, maps the local
-/// path onto the remote origin, holds back an upstream 401 so that the request can be retried, and points a legacy SSE
+/// Per request: drops the client's <c>Authorization</c>, adds Tether's bearer and the extra headers, sends the request
+/// to <paramref name="destination"/> (built by the endpoint from the remote's origin, never from the request target),
+/// holds back an upstream 401 so that the request can be retried, and points a legacy SSE
 /// stream's endpoint event at the local endpoint.
 /// </summary>
-internal sealed class BearerTransformer(Uri remoteOrigin, Uri localOrigin, string? bearer, IReadOnlyList<KeyValuePair<string, string>> headers, bool holdBack401) : HttpTransformer
+internal sealed class BearerTransformer(Uri destination, Uri remoteOrigin, Uri localOrigin, string? bearer, IReadOnlyList<KeyValuePair<string, string>> headers, bool holdBack401, Action<Uri>? announced) : HttpTransformer
 {
     /// <summary>Whether the upstream answered 401 and the answer was held back.</summary>
     public bool Rejected { get; private set; }
@@ -24,7 +25,7 @@ internal sealed class BearerTransformer(Uri remoteOrigin, Uri localOrigin, strin
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
-        proxyRequest.RequestUri = new Uri(remoteOrigin, httpContext.Request.Path.Value + httpContext.Request.QueryString.Value);
+        proxyRequest.RequestUri = destination;
         proxyRequest.Headers.Host = null;
         proxyRequest.Headers.Authorization = bearer is null ? null : new AuthenticationHeaderValue("Bearer", bearer);
 
@@ -54,7 +55,7 @@ internal sealed class BearerTransformer(Uri remoteOrigin, Uri localOrigin, strin
 
         if (proxyResponse is { IsSuccessStatusCode: true, Content.Headers.ContentType.MediaType: "text/event-stream" } && HttpMethods.IsGet(httpContext.Request.Method))
         {
-            EndpointRewriter = new SseEndpointRewriter(httpContext.Response.Body, remoteOrigin, localOrigin);
+            EndpointRewriter = new SseEndpointRewriter(httpContext.Response.Body, remoteOrigin, localOrigin, destination, announced);
             httpContext.Response.Body = EndpointRewriter;
         }
 

@@ -11,5 +11,14 @@ public sealed partial class LocalEndpoint
 
         [LoggerMessage(3002, LogLevel.Warning, "{workload}: forwarding failed ({error}): {cause}")]
         public static partial void ForwardFailed(ILogger logger, string workload, string error, string cause);
+
+        [LoggerMessage(3003, LogLevel.Warning, "{workload}: refused {method} {path} with 404: {reason}")]
+        public static partial void PathRefused(ILogger logger, string workload, string method, string path, string reason);
+
+        [LoggerMessage(3004, LogLevel.Information, "{workload}: refused a request from a web page (Origin or Sec-Fetch-Site) with 403")]
+        public static partial void WebPageRefused(ILogger logger, string workload);
+
+        [LoggerMessage(3005, LogLevel.Information, "{workload}: refused a request body over {limit} bytes with 413")]
+        public static partial void BodyTooLarge(ILogger logger, string workload, long limit);
     }
 }

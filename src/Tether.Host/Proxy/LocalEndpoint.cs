@@ -36,6 +36,10 @@ public sealed partial class LocalEndpoint : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Uri _remoteOrigin;
     private readonly Uri _localOrigin;
+    private readonly string _remoteAuthority;
+    private readonly string _mcpPath;
+    private readonly string _mcpUpstreamPath;
+    private readonly AnnouncedPaths _announced = new();
 
     private LocalEndpoint(WebApplication app, LocalEndpointOptions options, IAccessTokenSource tokens, int port, ILogger logger)
     {
@@ -45,6 +49,9 @@ public sealed partial class LocalEndpoint : IAsyncDisposable
         _logger = logger;
         Port = port;
         _remoteOrigin = new Uri(options.RemoteUrl.GetLeftPart(UriPartial.Authority));
+        _remoteAuthority = options.RemoteUrl.GetLeftPart(UriPartial.Authority);
+        _mcpPath = AnnouncedPaths.Key(options.RemoteUrl);
+        _mcpUpstreamPath = options.RemoteUrl.AbsolutePath;
         _localOrigin = new Uri($"http://127.0.0.1:{port}/");
         Url = new Uri(_localOrigin, options.RemoteUrl.PathAndQuery);
         _forwarder = app.Services.GetRequiredService<IHttpForwarder>();
@@ -115,9 +122,22 @@ public sealed partial class LocalEndpoint : IAsyncDisposable
             return;
         }
 
-        if (context.Request.Headers.Origin is { Count: > 0 } origin && !IsLocalOrigin(origin.ToString()))
+        if (IsFromWebPage(context.Request.Headers))
         {
+            Log.WebPageRefused(_logger, _options.Workload);
             await ProxyAnswers.WriteAsync(context, StatusCodes.Status403Forbidden, null, "requests from other origins are refused");
+            return;
+        }
+
+        if (Destination(context.Request) is not { } destination)
+        {
+            await ProxyAnswers.WriteAsync(context, StatusCodes.Status404NotFound, null, $"not this workload's MCP endpoint: use {Url.AbsolutePath}");
+            return;
+        }
+
+        if (context.Request.ContentLength > context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize)
+        {
+            await WriteTooLargeAsync(context);
             return;
         }
 
@@ -128,13 +148,13 @@ public sealed partial class LocalEndpoint : IAsyncDisposable
             return;
         }
 
-        var retriable = IsRetriable(context.Request);
+        var retriable = RetriableRequest.Is(context.Request, MaxRetriedBody);
         if (retriable && HttpMethods.IsPost(context.Request.Method))
         {
             context.Request.EnableBuffering(MaxRetriedBody);
         }
 
-        var transformer = new BearerTransformer(_remoteOrigin, _localOrigin, answer.AccessToken, _options.Headers, holdBack401: answer.AccessToken is not null);
+        var transformer = new BearerTransformer(destination, _remoteOrigin, _localOrigin, answer.AccessToken, _options.Headers, holdBack401: answer.AccessToken is not null, _announced.Add);
         await ForwardAsync(context, transformer);
         if (transformer.StepUpScopes is { } stepUp)
         {
@@ -163,7 +183,7 @@ public sealed partial class LocalEndpoint : IAsyncDisposable
             context.Request.Body.Position = 0;
         }
 
-        var again = new BearerTransformer(_remoteOrigin, _localOrigin, fresh.AccessToken, _options.Headers, holdBack401: true);
+        var again = new BearerTransformer(destination, _remoteOrigin, _localOrigin, fresh.AccessToken, _options.Headers, holdBack401: true, _announced.Add);
         await ForwardAsync(context, again);
         if (again.StepUpScopes is { } stepUpAgain)
         {
@@ -183,10 +203,20 @@ public sealed partial class LocalEndpoint : IAsyncDisposable
         var error = await _forwarder.SendAsync(context, _remoteOrigin.AbsoluteUri, _upstream, Forwarding, transformer);
         if (transformer.EndpointRewriter is { } rewriter)
         {
+            if (rewriter.Announced is { } announced)
+            {
+                _announced.Remove(announced);
+            }
+
             await rewriter.CompleteAsync(context.RequestAborted).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
-        if (error != ForwarderError.None && !context.Response.HasStarted && error is not ForwarderError.RequestCanceled)
+        if (error != ForwarderError.None && !context.Response.HasStarted && IsBodyTooLarge(context))
+        {
+            ResetResponse(context);
+            await WriteTooLargeAsync(context);
+        }
+        else if (error != ForwarderError.None && !context.Response.HasStarted && error is not ForwarderError.RequestCanceled)
         {
             var cause = context.Features.Get<IForwarderErrorFeature>()?.Exception?.Message ?? error.ToString();
             Log.ForwardFailed(_logger, _options.Workload, error.ToString(), cause);
@@ -196,12 +226,79 @@ public sealed partial class LocalEndpoint : IAsyncDisposable
     }
 
     /// <summary>
-    /// Whether a request can be sent again after a 401: a POST whose body is small enough to buffer, and a GET or
-    /// DELETE without a body (nothing to buffer).
+    /// Where a request goes: the remote's scheme, host and port, and one of the workload's own paths in the remote's
+    /// spelling, with the client's query. The request target only selects among those paths: it is never resolved
+    /// against the remote, so no form of it (<c>//host</c>, <c>/..//host</c>, <c>//user@host</c>, absolute-form) can
+    /// name another host. Null when the path is not the workload's (logged; the caller answers 404).
     /// </summary>
-    private static bool IsRetriable(HttpRequest request) =>
-        HttpMethods.IsPost(request.Method) ? request.ContentLength is <= MaxRetriedBody
-        : (HttpMethods.IsGet(request.Method) || HttpMethods.IsDelete(request.Method)) && (request.ContentLength is null or 0) && request.Headers.TransferEncoding.Count == 0;
+    private Uri? Destination(HttpRequest request)
+    {
+        var path = request.Path.Value ?? "";
+        string upstreamPath;
+        if (string.Equals(path, _mcpPath, StringComparison.Ordinal))
+        {
+            upstreamPath = _mcpUpstreamPath;
+        }
+        else if (!_announced.TryGet(path, out upstreamPath))
+        {
+            Log.PathRefused(_logger, _options.Workload, request.Method, Printable(path), "not the MCP path nor a message path announced by an open event stream");
+            return null;
+        }
+
+        // Defence in depth: the string is built from parts the endpoint owns, so the authority cannot differ.
+        var destination = new Uri(_remoteAuthority + upstreamPath + request.QueryString.Value);
+        if (destination.Scheme != _remoteOrigin.Scheme || !string.Equals(destination.Authority, _remoteOrigin.Authority, StringComparison.OrdinalIgnoreCase))
+        {
+            Log.PathRefused(_logger, _options.Workload, request.Method, Printable(path), "the query would change the destination");
+            return null;
+        }
+
+        return destination;
+    }
+
+    /// <summary>A request path as it may appear in the log: bounded, without control characters.</summary>
+    private static string Printable(string path)
+    {
+        var shown = path.Length > 120 ? path[..120] + "…" : path;
+        return string.Concat(shown.Select(c => char.IsControl(c) ? '?' : c));
+    }
+
+    /// <summary>
+    /// A request a web page made: a foreign <c>Origin</c>, or a <c>Sec-Fetch-Site</c> other than the user's own action
+    /// (<c>none</c>) or the endpoint itself (<c>same-origin</c>): a page's <c>no-cors</c> request carries no Origin.
+    /// </summary>
+    private bool IsFromWebPage(IHeaderDictionary headers)
+    {
+        if (headers.Origin is { Count: > 0 } origin && !IsLocalOrigin(origin.ToString()))
+        {
+            return true;
+        }
+
+        var site = headers["Sec-Fetch-Site"];
+        return site.Count > 1
+            || (site.Count == 1 && !string.Equals(site[0], "same-origin", StringComparison.OrdinalIgnoreCase) && !string.Equals(site[0], "none", StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>Whether forwarding failed because Kestrel refused to read a body over its limit.</summary>
+    private static bool IsBodyTooLarge(HttpContext context)
+    {
+        for (var ex = context.Features.Get<IForwarderErrorFeature>()?.Exception; ex is not null; ex = ex.InnerException)
+        {
+            if (ex is Microsoft.AspNetCore.Http.BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private Task WriteTooLargeAsync(HttpContext context)
+    {
+        var limit = context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize ?? 0;
+        Log.BodyTooLarge(_logger, _options.Workload, limit);
+        return ProxyAnswers.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, null, $"the request body is larger than the local endpoint accepts ({limit} bytes)");
+    }
 
     private static void ResetResponse(HttpContext context)
     {

@@ -7,9 +7,11 @@ namespace Tether.Proxy;
 /// The legacy SSE transport's <c>endpoint</c> event names where the client posts its messages. When the remote server
 /// names itself with an absolute URL, the client would post there directly, past Tether; this stream rewrites that
 /// URL to the local endpoint. Events are passed on whole as they complete; once the endpoint event has been seen (or
-/// <see cref="MaxScan"/> bytes went by without it), everything else is copied untouched.
+/// <see cref="MaxScan"/> bytes went by without it), everything else is copied untouched. The announced URL, resolved
+/// against the stream's own URL, is reported to <paramref name="announced"/> when it is on the remote's origin, before
+/// the client can see it: it is the one other path the local endpoint forwards.
 /// </summary>
-internal sealed class SseEndpointRewriter(Stream inner, Uri remoteOrigin, Uri localOrigin) : Stream
+internal sealed class SseEndpointRewriter(Stream inner, Uri remoteOrigin, Uri localOrigin, Uri? streamUrl = null, Action<Uri>? announced = null) : Stream
 {
     /// <summary>How far into a stream the endpoint event is looked for.</summary>
     public const int MaxScan = 16 * 1024;
@@ -17,6 +19,9 @@ internal sealed class SseEndpointRewriter(Stream inner, Uri remoteOrigin, Uri lo
     private readonly ArrayBufferWriter<byte> _pending = new();
     private long _scanned;
     private bool _passthrough;
+
+    /// <summary>The upstream URL the stream announced for its messages, once seen and when on the remote's origin.</summary>
+    public Uri? Announced { get; private set; }
 
     public override bool CanRead => false;
 
@@ -106,15 +111,35 @@ internal sealed class SseEndpointRewriter(Stream inner, Uri remoteOrigin, Uri lo
         var rewritten = new StringBuilder();
         foreach (var line in lines.Where(l => l.Length > 0))
         {
-            rewritten.Append(line.StartsWith("data:", StringComparison.Ordinal) ? "data: " + Local(line["data:".Length..].TrimStart(' ')) : line).Append('\n');
+            if (line.StartsWith("data:", StringComparison.Ordinal))
+            {
+                var endpoint = line["data:".Length..].TrimStart(' ');
+                Announce(endpoint);
+                rewritten.Append("data: ").Append(Local(endpoint)).Append('\n');
+            }
+            else
+            {
+                rewritten.Append(line).Append('\n');
+            }
         }
 
         return (true, Encoding.UTF8.GetBytes(rewritten.Append('\n').ToString()));
     }
 
+    private void Announce(string endpoint)
+    {
+        if (Announced is null && Uri.TryCreate(streamUrl ?? remoteOrigin, endpoint, out var url) && IsRemote(url))
+        {
+            Announced = url;
+            announced?.Invoke(url);
+        }
+    }
+
+    private bool IsRemote(Uri url) =>
+        url.Scheme is "http" or "https" && string.Equals(url.GetLeftPart(UriPartial.Authority), remoteOrigin.GetLeftPart(UriPartial.Authority), StringComparison.OrdinalIgnoreCase);
+
     private string Local(string endpoint) =>
-        Uri.TryCreate(endpoint, UriKind.Absolute, out var url) && url.IsAbsoluteUri && url.Scheme is "http" or "https"
-            && string.Equals(url.GetLeftPart(UriPartial.Authority), remoteOrigin.GetLeftPart(UriPartial.Authority), StringComparison.OrdinalIgnoreCase)
-            ? new Uri(localOrigin, url.PathAndQuery).AbsoluteUri
+        Uri.TryCreate(endpoint, UriKind.Absolute, out var url) && IsRemote(url)
+            ? localOrigin.GetLeftPart(UriPartial.Authority) + url.PathAndQuery
             : endpoint;
 }

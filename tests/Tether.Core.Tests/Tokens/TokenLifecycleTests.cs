@@ -530,6 +530,31 @@ public sealed class TokenLifecycleTests
     }
 
     [Fact]
+    public async Task Monitor_FailureLogs_LeaveOutFieldsWithoutAValue()
+    {
+        await using var h = await RunningAsync(lifetime: TimeSpan.FromMinutes(2));
+        h.Handler.ThenStatus(HttpStatusCode.Forbidden, "<html>WAF</html>")
+            .Then(_ => throw new HttpRequestException(HttpRequestError.ConnectionError, "refused"))
+            .Then(_ => ScriptedHandler.Json(HttpStatusCode.BadRequest, """{"error":"invalid_grant","error_description":"grant revoked"}"""));
+
+        await h.AdvanceAsync(TimeSpan.FromMinutes(3));
+
+        var records = h.LogCollector.GetSnapshot();
+        var waf = records.First(r => r.Id.Id == 1002);
+        var network = records.Where(r => r.Id.Id == 1002).Skip(1).First();
+        var verdict = records.Single(r => r.Id.Id == 1003);
+        Assert.Contains("failed transiently (http 403): ", waf.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(waf.StructuredState!, kv => kv.Key == "oauth_error");
+        Assert.Equal("403", waf.StructuredState!.Single(kv => kv.Key == "http_status").Value);
+        Assert.Contains("failed transiently: token endpoint unreachable", network.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(network.StructuredState!, kv => kv.Key is "http_status" or "oauth_error");
+        Assert.Contains("(http 400, oauth error invalid_grant): ", verdict.Message, StringComparison.Ordinal);
+        Assert.Equal("grant revoked", verdict.StructuredState!.Single(kv => kv.Key == "oauth_error_description").Value);
+        Assert.All(records, r => Assert.DoesNotContain("()", r.Message, StringComparison.Ordinal));
+        Assert.All(records, r => Assert.DoesNotContain("oauth error )", r.Message, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task StartAsync_NoTokensStored_UnauthenticatedNamingTheFix()
     {
         await using var h = new EngineHarness(null);

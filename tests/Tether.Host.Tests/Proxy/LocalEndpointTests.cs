@@ -11,6 +11,7 @@ public sealed class LocalEndpointTests : IAsyncLifetime
 {
     private readonly ScriptedTokens _tokens = new();
     private readonly HttpClient _client = new(new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = false });
+    private readonly List<LocalEndpoint> _others = [];
     private Upstream _upstream = null!;
     private LocalEndpoint _endpoint = null!;
 
@@ -25,12 +26,25 @@ public sealed class LocalEndpointTests : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
+        foreach (var other in _others)
+        {
+            await other.DisposeAsync();
+        }
+
         await _endpoint.DisposeAsync();
         await _upstream.DisposeAsync();
         _client.Dispose();
     }
 
     private Uri Local(string path) => new($"http://127.0.0.1:{_endpoint.Port}/{path}");
+
+    /// <summary>The local URL of a workload whose remote MCP URL is <paramref name="remotePathAndQuery"/> on the upstream.</summary>
+    private async Task<Uri> Through(string remotePathAndQuery)
+    {
+        var endpoint = await LocalEndpoint.StartAsync(new LocalEndpointOptions("w", new Uri(_upstream.BaseUrl, remotePathAndQuery), 0, []), _tokens, NullLoggerFactory.Instance, Ct);
+        _others.Add(endpoint);
+        return endpoint.Url;
+    }
 
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 
@@ -63,7 +77,7 @@ public sealed class LocalEndpointTests : IAsyncLifetime
     [InlineData(405)]
     public async Task Post_UpstreamStatus_Kept(int status)
     {
-        using var response = await _client.PostAsync(Local($"status/{status}"), Json("{}"), Ct);
+        using var response = await _client.PostAsync(await Through($"status/{status}"), Json("{}"), Ct);
 
         Assert.Equal(status, (int)response.StatusCode);
     }
@@ -71,7 +85,7 @@ public sealed class LocalEndpointTests : IAsyncLifetime
     [Fact]
     public async Task Get_Sse_FirstEventArrivesWhileTheUpstreamStillHoldsTheStream()
     {
-        using var response = await _client.GetAsync(Local("sse"), HttpCompletionOption.ResponseHeadersRead, Ct);
+        using var response = await _client.GetAsync(await Through("sse"), HttpCompletionOption.ResponseHeadersRead, Ct);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(Ct));
 
         var first = await reader.ReadLineAsync(Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Ct);
@@ -89,7 +103,7 @@ public sealed class LocalEndpointTests : IAsyncLifetime
     {
         using var bound = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         bound.CancelAfter(TimeSpan.FromSeconds(150));
-        using var response = await _client.GetAsync(Local("quiet-sse?seconds=105"), HttpCompletionOption.ResponseHeadersRead, bound.Token);
+        using var response = await _client.GetAsync(await Through("quiet-sse?seconds=105"), HttpCompletionOption.ResponseHeadersRead, bound.Token);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(bound.Token));
 
         var events = await reader.ReadToEndAsync(bound.Token);
@@ -100,9 +114,10 @@ public sealed class LocalEndpointTests : IAsyncLifetime
     [Fact]
     public async Task Get_LegacySseEndpointEventWithTheRemotesAbsoluteUrl_PointsAtTheLocalEndpoint()
     {
-        var events = await _client.GetStringAsync(Local("legacy-sse"), Ct);
+        var local = await Through("legacy-sse");
+        var events = await _client.GetStringAsync(local, Ct);
 
-        Assert.Contains($"event: endpoint\ndata: http://127.0.0.1:{_endpoint.Port}/message?sessionId=abc\n\n", events, StringComparison.Ordinal);
+        Assert.Contains($"event: endpoint\ndata: http://127.0.0.1:{local.Port}/message?sessionId=abc\n\n", events, StringComparison.Ordinal);
         Assert.Contains($"data: {_upstream.BaseUrl}untouched", events, StringComparison.Ordinal);
         Assert.StartsWith(": hello\n\n", events, StringComparison.Ordinal);
     }
@@ -110,15 +125,49 @@ public sealed class LocalEndpointTests : IAsyncLifetime
     [Fact]
     public async Task Get_LegacySseEndpointEventWithAPath_Unchanged()
     {
-        var events = await _client.GetStringAsync(Local("legacy-sse?absolute=false"), Ct);
+        var events = await _client.GetStringAsync(await Through("legacy-sse?absolute=false"), Ct);
 
         Assert.Contains("event: endpoint\ndata: /message?sessionId=abc\n\n", events, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("legacy-sse?hold=true")]
+    [InlineData("legacy-sse?hold=true&absolute=false")]
+    public async Task Post_MessagePathAnnouncedByAnOpenLegacyStream_ForwardedAndOtherPathsStill404(string stream)
+    {
+        var local = await Through(stream);
+        using var events = await _client.GetAsync(local, HttpCompletionOption.ResponseHeadersRead, Ct);
+        using var reader = new StreamReader(await events.Content.ReadAsStreamAsync(Ct));
+        string? line;
+        while ((line = await reader.ReadLineAsync(Ct)) is not null && line != "event: endpoint")
+        {
+        }
+
+        var announced = new Uri(local, (await reader.ReadLineAsync(Ct))!["data: ".Length..]);
+        using var posted = await _client.PostAsync(announced, Json("{}"), Ct);
+        using var elsewhere = await _client.PostAsync(new Uri(local, "/status/202"), Json("{}"), Ct);
+        _upstream.ReleaseStream.SetResult();
+
+        Assert.Equal(HttpStatusCode.Accepted, posted.StatusCode);
+        Assert.Equal("accepted abc", await posted.Content.ReadAsStringAsync(Ct));
+        Assert.Equal(HttpStatusCode.NotFound, elsewhere.StatusCode);
+    }
+
+    [Fact]
+    public async Task Post_MessagePathNeverAnnounced_404()
+    {
+        var local = await Through("legacy-sse");
+
+        using var posted = await _client.PostAsync(new Uri(local, "/message?sessionId=abc"), Json("{}"), Ct);
+
+        Assert.Equal(HttpStatusCode.NotFound, posted.StatusCode);
+        Assert.Empty(_upstream.Seen);
     }
 
     [Fact]
     public async Task Post_UpstreamRejectsToken_OneRefreshAndTheRequestSentAgain()
     {
-        using var response = await _client.PostAsync(Local("guarded"), Json("""{"jsonrpc":"2.0","id":3}"""), Ct);
+        using var response = await _client.PostAsync(await Through("guarded"), Json("""{"jsonrpc":"2.0","id":3}"""), Ct);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("""ok {"jsonrpc":"2.0","id":3}""", await response.Content.ReadAsStringAsync(Ct));
@@ -133,7 +182,7 @@ public sealed class LocalEndpointTests : IAsyncLifetime
             ? TokenAnswer.FromToken("at-2")
             : new TokenAnswer(TokenAnswerKind.Unauthenticated, null, 0, "w needs a new sign-in: run 'tether reauth w'");
 
-        using var response = await _client.PostAsync(Local("guarded"), Json("""{"jsonrpc":"2.0","id":4}"""), Ct);
+        using var response = await _client.PostAsync(await Through("guarded"), Json("""{"jsonrpc":"2.0","id":4}"""), Ct);
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Contains("tether reauth w", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
@@ -194,7 +243,7 @@ public sealed class LocalEndpointTests : IAsyncLifetime
     [Fact]
     public async Task Get_UpstreamRedirect_PassedBackNotFollowed()
     {
-        using var response = await _client.GetAsync(Local("redirect"), Ct);
+        using var response = await _client.GetAsync(await Through("redirect"), Ct);
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Single(_upstream.Seen);

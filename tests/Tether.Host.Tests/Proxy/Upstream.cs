@@ -46,6 +46,7 @@ internal sealed class Upstream : IAsyncDisposable
             context.Response.StatusCode = 202;
             return Task.CompletedTask;
         });
+        app.MapPost("/message", (string sessionId) => Results.Text("accepted " + sessionId, statusCode: 202));
         app.MapPost("/status/{code:int}", (int code) => Results.StatusCode(code));
         app.MapPost("/guarded", async context =>
         {
@@ -79,11 +80,17 @@ internal sealed class Upstream : IAsyncDisposable
             await upstream.ReleaseStream.Task.WaitAsync(TimeSpan.FromSeconds(20));
             await context.Response.WriteAsync("data: second\n\n");
         });
-        app.MapGet("/legacy-sse", async (HttpContext context, bool? absolute) =>
+        app.MapGet("/legacy-sse", async (HttpContext context, bool? absolute, bool? hold) =>
         {
             context.Response.ContentType = "text/event-stream";
             var endpoint = absolute == false ? "/message?sessionId=abc" : $"{upstream.BaseUrl}message?sessionId=abc";
             await context.Response.WriteAsync($": hello\n\nevent: endpoint\ndata: {endpoint}\n\n");
+            await context.Response.Body.FlushAsync();
+            if (hold == true)
+            {
+                await upstream.ReleaseStream.Task.WaitAsync(TimeSpan.FromSeconds(20));
+            }
+
             await context.Response.WriteAsync($"event: message\ndata: {upstream.BaseUrl}untouched\n\n");
         });
         app.MapGet("/quiet-sse", async (HttpContext context, int seconds) =>
