@@ -84,7 +84,9 @@ internal static class RunCommand
             using var client = await HostClient.ConnectAsync(startIfNeeded: true, ct) ?? throw new CliException("the Tether host could not be started");
             var view = await client.RunAsync(request, ct);
             view = await SignInWait.UntilSettledAsync(client, view, parse.GetValue(skipBrowser), ct);
-            return Report(view);
+            var code = Report(view);
+            Console.Error.WriteLine($"To add it to an MCP client: tether client add {string.Join('|', ClientCatalog.Ids)} {view.Name}");
+            return code;
         });
         return command;
     }

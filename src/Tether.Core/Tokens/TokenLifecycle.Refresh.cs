@@ -51,7 +51,9 @@ public sealed partial class TokenLifecycle
             }
             else
             {
+                var started = _time.GetTimestamp();
                 outcome = await _client.RefreshAsync(_config, refreshToken, cancellationToken);
+                TokenMetrics.RefreshAnswered(_workload, outcome, _time.GetElapsedTime(started), _time.GetUtcNow());
                 if (outcome is { Class: OutcomeClass.Success, Tokens: { } fresh })
                 {
                     outcome = await CommitAsync(lease, fresh, outcome, cancellationToken);

@@ -90,7 +90,7 @@ public sealed partial class LocalEndpoint : IAsyncDisposable
         builder.Services.AddHttpForwarder();
         var app = builder.Build();
         LocalEndpoint? endpoint = null;
-        app.Run(context => endpoint!.HandleAsync(context));
+        app.Run(context => Metrics.ProxyMetrics.MeasureAsync(context, options.Workload, endpoint!.HandleAsync));
         try
         {
             await app.StartAsync(cancellationToken);
@@ -148,7 +148,7 @@ public sealed partial class LocalEndpoint : IAsyncDisposable
             return;
         }
 
-        var retriable = RetriableRequest.Is(context.Request, MaxRetriedBody);
+        var retriable = IsRetriable(context.Request);
         if (retriable && HttpMethods.IsPost(context.Request.Method))
         {
             context.Request.EnableBuffering(MaxRetriedBody);
@@ -211,15 +211,29 @@ public sealed partial class LocalEndpoint : IAsyncDisposable
             await rewriter.CompleteAsync(context.RequestAborted).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
-        if (error != ForwarderError.None && !context.Response.HasStarted && IsBodyTooLarge(context))
+        if (error == ForwarderError.None)
+        {
+            return;
+        }
+
+        if (!context.Response.HasStarted && IsBodyTooLarge(context))
         {
             ResetResponse(context);
             await WriteTooLargeAsync(context);
+            return;
         }
-        else if (error != ForwarderError.None && !context.Response.HasStarted && error is not ForwarderError.RequestCanceled)
+
+        // A client that closes its stream or hangs up is normal MCP use (an SSE stream ends that way): not a warning.
+        if (context.RequestAborted.IsCancellationRequested || error is ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.ResponseBodyCanceled)
         {
-            var cause = context.Features.Get<IForwarderErrorFeature>()?.Exception?.Message ?? error.ToString();
-            Log.ForwardFailed(_logger, _options.Workload, error.ToString(), cause);
+            Log.ClientWentAway(_logger, _options.Workload, error.ToString());
+            return;
+        }
+
+        var cause = context.Features.Get<IForwarderErrorFeature>()?.Exception?.Message ?? error.ToString();
+        Log.ForwardFailed(_logger, _options.Workload, error.ToString(), cause);
+        if (!context.Response.HasStarted)
+        {
             ResetResponse(context);
             await ProxyAnswers.WriteAsync(context, StatusCodes.Status502BadGateway, null, $"the remote MCP server could not be reached ({error})");
         }
@@ -299,6 +313,14 @@ public sealed partial class LocalEndpoint : IAsyncDisposable
         Log.BodyTooLarge(_logger, _options.Workload, limit);
         return ProxyAnswers.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, null, $"the request body is larger than the local endpoint accepts ({limit} bytes)");
     }
+
+    /// <summary>
+    /// Whether a request can be sent again after a 401: a POST whose body is small enough to buffer, and a GET or
+    /// DELETE without a body (nothing to buffer).
+    /// </summary>
+    private static bool IsRetriable(HttpRequest request) =>
+        HttpMethods.IsPost(request.Method) ? request.ContentLength is <= MaxRetriedBody
+        : (HttpMethods.IsGet(request.Method) || HttpMethods.IsDelete(request.Method)) && (request.ContentLength is null or 0) && request.Headers.TransferEncoding.Count == 0;
 
     private static void ResetResponse(HttpContext context)
     {

@@ -82,10 +82,8 @@ internal sealed partial class WorkloadController : IAsyncDisposable
                 authenticating ? _signInUrl : null,
                 authenticating ? _signInDeadline : null,
                 _engine?.NextAttemptAt,
-                _engine?.AccessTokenExpiresAt)
-            {
-                RefreshRefused = _engine?.RefreshRefused == true,
-            };
+                _engine?.AccessTokenExpiresAt,
+                _engine?.RefreshRefused == true);
         }
     }
 

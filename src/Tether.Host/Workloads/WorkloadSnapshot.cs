@@ -12,8 +12,5 @@ internal sealed record WorkloadSnapshot(
     string? SignInUrl,
     DateTimeOffset? SignInDeadline,
     DateTimeOffset? NextAttemptAt,
-    DateTimeOffset? TokenExpiresAt)
-{
-    /// <summary>Whether the workload serves on a token whose refresh was refused (health <c>degraded</c> while running).</summary>
-    public bool RefreshRefused { get; init; }
-}
+    DateTimeOffset? TokenExpiresAt,
+    bool RefreshRefused);

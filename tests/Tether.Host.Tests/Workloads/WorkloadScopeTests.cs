@@ -16,8 +16,8 @@ public sealed class WorkloadScopeTests : IDisposable
     [Fact]
     public void SignInScopes_NoStepUp_TheScopesGivenOrNoneForDiscovery()
     {
-        Assert.Equal(["read"], WorkloadScopes.ForSignIn(new WorkloadConfig { Scopes = ["read"], GrantedScope = "read offline_access" }));
-        Assert.Empty(WorkloadScopes.ForSignIn(new WorkloadConfig { GrantedScope = "mcp:tools offline_access" }));
+        Assert.Equal(["read"], WorkloadController.SignInScopes(new WorkloadConfig { Scopes = ["read"], GrantedScope = "read offline_access" }));
+        Assert.Empty(WorkloadController.SignInScopes(new WorkloadConfig { GrantedScope = "mcp:tools offline_access" }));
     }
 
     [Fact]
@@ -25,7 +25,7 @@ public sealed class WorkloadScopeTests : IDisposable
     {
         var config = new WorkloadConfig { GrantedScope = "mcp:tools offline_access", StepUpScopes = ["files:write", "mcp:tools"] };
 
-        Assert.Equal(["mcp:tools", "offline_access", "files:write"], WorkloadScopes.ForSignIn(config));
+        Assert.Equal(["mcp:tools", "offline_access", "files:write"], WorkloadController.SignInScopes(config));
     }
 
     [Fact]
@@ -33,7 +33,7 @@ public sealed class WorkloadScopeTests : IDisposable
     {
         var config = new WorkloadConfig { Scopes = ["read"], GrantedScope = "read", StepUpScopes = ["write"] };
 
-        Assert.Equal(["read", "write"], WorkloadScopes.ForSignIn(config));
+        Assert.Equal(["read", "write"], WorkloadController.SignInScopes(config));
     }
 
     [Fact]
