@@ -14,11 +14,18 @@ namespace Tether.Cli;
 internal sealed class JsonRpcFailureCapture : DelegatingHandler
 {
     private const int MaxBody = 64 * 1024;
+    private static readonly AsyncLocal<RequestId?> Sending = new();
     private readonly ConcurrentDictionary<string, JsonRpcErrorDetail> _failures = new(StringComparer.Ordinal);
 
     public JsonRpcFailureCapture(HttpMessageHandler inner) : base(inner)
     {
     }
+
+    /// <summary>
+    /// The id of the request being sent in this async flow: the endpoint echoes the id only from a body of known
+    /// length, and the transport sends its body chunked.
+    /// </summary>
+    public static AsyncLocal<RequestId?> CurrentRequest => Sending;
 
     /// <summary>Takes the error the endpoint answered for <paramref name="id"/>, if it did.</summary>
     public JsonRpcErrorDetail? Take(RequestId id) => _failures.TryRemove(Key(id), out var detail) ? detail : null;
@@ -26,28 +33,29 @@ internal sealed class JsonRpcFailureCapture : DelegatingHandler
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var response = await base.SendAsync(request, cancellationToken);
+        // The endpoint's own answers are small and sent chunked (no Content-Length).
         if (response.IsSuccessStatusCode || response.Content.Headers.ContentType?.MediaType != "application/json"
-            || response.Content.Headers.ContentLength is not (> 0 and <= MaxBody))
+            || response.Content.Headers.ContentLength is > MaxBody)
         {
             return response;
         }
 
-        // Buffered, so that the transport can still read the body after this.
-        await response.Content.LoadIntoBufferAsync(MaxBody, cancellationToken);
         try
         {
+            // Buffered, so that the transport can still read the body after this.
+            await response.Content.LoadIntoBufferAsync(MaxBody, cancellationToken);
             using var json = JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync(cancellationToken));
             var root = json.RootElement;
             if (root.ValueKind == JsonValueKind.Object
                 && root.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object
                 && error.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.String
-                && (Key(root, "id") ?? await RequestKeyAsync(request, cancellationToken)) is { } key)
+                && (Key(root, "id") ?? (CurrentRequest.Value is { } sent ? Key(sent) : null)) is { } key)
             {
                 var code = error.TryGetProperty("code", out var c) && c.TryGetInt32(out var n) ? n : StdioErrors.Unavailable;
                 _failures[key] = new JsonRpcErrorDetail { Code = code, Message = WithRetryAfter(message.GetString()!, response.Headers.RetryAfter) };
             }
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or HttpRequestException)
         {
         }
 
@@ -65,18 +73,6 @@ internal sealed class JsonRpcFailureCapture : DelegatingHandler
         long l => "n:" + l.ToString(CultureInfo.InvariantCulture),
         var other => "?:" + other,
     };
-
-    /// <summary>The id of the request itself, when the answer does not echo it (the endpoint reads it only from a body of known length).</summary>
-    private static async Task<string?> RequestKeyAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-    {
-        if (request.Content is null)
-        {
-            return null;
-        }
-
-        using var json = JsonDocument.Parse(await request.Content.ReadAsByteArrayAsync(cancellationToken));
-        return json.RootElement.ValueKind == JsonValueKind.Object ? Key(json.RootElement, "id") : null;
-    }
 
     private static string? Key(JsonElement message, string property) =>
         message.TryGetProperty(property, out var id) ? Key(id) : null;

@@ -74,6 +74,7 @@ internal sealed class StdioBridge(StdioTarget target, ITransport stdio) : IAsync
     {
         JsonRpcFailureCapture? capture = null;
         JsonRpcError answer;
+        JsonRpcFailureCapture.CurrentRequest.Value = request.Id;
         try
         {
             (var remote, capture) = await ConnectAsync(cancellationToken);
