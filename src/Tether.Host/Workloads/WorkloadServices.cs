@@ -23,8 +23,8 @@ internal sealed record WorkloadServices(
     TimeProvider Time,
     ILoggerFactory LoggerFactory)
 {
-    /// <summary>Checks that a URL answers like an MCP server.</summary>
-    public McpProbe Probe { get; } = new(Http, Time);
+    /// <summary>Checks that a URL answers like an MCP server, waiting as long as sign-in waits for a server's answer.</summary>
+    public McpProbe Probe { get; } = new(Http, Time, SignIn.AnswerWait);
 
     /// <summary>Picks a loopback port nothing listens on (a seam: tests make it return a taken one).</summary>
     public Func<int> FreePort { get; set; } = LoopbackPorts.Free;
