@@ -54,7 +54,7 @@ public sealed class DashboardAccessTests : IAsyncLifetime
     [Fact]
     public async Task Page_NoCookieOrAForgedOne_Nothing()
     {
-        await _story.RunSignedInAsync("secretive", Ct);
+        await AddWorkloadAsync("secretive");
 
         foreach (var cookie in new string?[] { null, "tether_dashboard=forged" })
         {
@@ -82,16 +82,16 @@ public sealed class DashboardAccessTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Stop_FromAnotherOriginOrWithoutOrigin_RefusedAndTheWorkloadKeepsRunning()
+    public async Task Stop_FromAnotherOriginOrWithoutOrigin_RefusedAndTheWorkloadKeepsGoing()
     {
-        await _story.RunSignedInAsync("kept", Ct);
+        await AddWorkloadAsync("kept");
         var cookie = await SessionCookieAsync();
 
         using var foreign = await PostAsync("dashboard/workloads/kept/stop", cookie, "https://evil.example");
         using var none = await PostAsync("dashboard/workloads/kept/stop", cookie, null);
         Assert.Equal(HttpStatusCode.Forbidden, foreign.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, none.StatusCode);
-        Assert.Equal("running", (await _story.Host.Workloads.GetAsync("kept", Ct)).Workload.Status);
+        Assert.DoesNotContain((await _story.Host.Workloads.GetAsync("kept", Ct)).Workload.Status, new[] { "stopping", "stopped" });
 
         using var own = await PostAsync("dashboard/workloads/kept/stop", cookie, $"http://127.0.0.1:{_story.Host.ApiUrl.Port}");
         Assert.Equal(HttpStatusCode.OK, own.StatusCode);
@@ -105,6 +105,10 @@ public sealed class DashboardAccessTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
+
+    /// <summary>A workload on the sandbox, left to come up on its own (these tests need it to exist, not to be signed in).</summary>
+    private Task AddWorkloadAsync(string name) =>
+        _story.Host.Workloads.RunAsync(new Tether.Api.RunWorkloadRequest { Url = _story.Sandbox.McpUrl.AbsoluteUri, Name = name }, Ct);
 
     private async Task<Uri> LinkAsync()
     {

@@ -44,7 +44,7 @@ public sealed class StatusHookTests : IDisposable
     {
         var pids = _scripts.PathOf("pids");
         var script = _scripts.Write("hang", $"sleep 300 & echo $! > '{pids}'; wait");
-        var timeout = TimeSpan.FromMilliseconds(700);
+        var timeout = TimeSpan.FromSeconds(5);
         var hook = new StatusHook([script], timeout, TimeProvider.System);
 
         var started = Stopwatch.GetTimestamp();
