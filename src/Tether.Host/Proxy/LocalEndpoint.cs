@@ -1,11 +1,5 @@
-using System.Net;
-using System.Net.Sockets;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Tether.Tokens;
 using Yarp.ReverseProxy.Forwarder;
@@ -28,7 +22,8 @@ public sealed partial class LocalEndpoint : IAsyncDisposable
     /// </summary>
     private static readonly ForwarderRequestConfig Forwarding = new() { ActivityTimeout = Timeout.InfiniteTimeSpan };
 
-    private readonly WebApplication _app;
+    private readonly LocalEndpointServer _server;
+    private readonly PortListener _listener;
     private readonly LocalEndpointOptions _options;
     private readonly IAccessTokenSource _tokens;
     private readonly HttpMessageInvoker _upstream;
@@ -41,31 +36,22 @@ public sealed partial class LocalEndpoint : IAsyncDisposable
     private readonly string _mcpUpstreamPath;
     private readonly AnnouncedPaths _announced = new();
 
-    private LocalEndpoint(WebApplication app, LocalEndpointOptions options, IAccessTokenSource tokens, int port, ILogger logger)
+    private LocalEndpoint(LocalEndpointServer server, PortListener listener, LocalEndpointOptions options, IAccessTokenSource tokens, ILogger logger)
     {
-        _app = app;
+        _server = server;
+        _listener = listener;
         _options = options;
         _tokens = tokens;
         _logger = logger;
-        Port = port;
+        Port = listener.Port;
         _remoteOrigin = new Uri(options.RemoteUrl.GetLeftPart(UriPartial.Authority));
         _remoteAuthority = options.RemoteUrl.GetLeftPart(UriPartial.Authority);
         _mcpPath = AnnouncedPaths.Key(options.RemoteUrl);
         _mcpUpstreamPath = options.RemoteUrl.AbsolutePath;
-        _localOrigin = new Uri($"http://127.0.0.1:{port}/");
+        _localOrigin = new Uri($"http://127.0.0.1:{Port}/");
         Url = new Uri(_localOrigin, options.RemoteUrl.PathAndQuery);
-        _forwarder = app.Services.GetRequiredService<IHttpForwarder>();
-        _upstream = new HttpMessageInvoker(new SocketsHttpHandler
-        {
-            // A bearer must never follow a redirect to another host; cookies belong to the client.
-            AllowAutoRedirect = false,
-            UseCookies = false,
-            AutomaticDecompression = DecompressionMethods.None,
-            ActivityHeadersPropagator = null,
-            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2),
-            ConnectTimeout = TimeSpan.FromSeconds(15),
-            EnableMultipleHttp2Connections = true,
-        });
+        _forwarder = server.Forwarder;
+        _upstream = server.Upstream;
     }
 
     /// <summary>The URL to give the MCP client.</summary>
@@ -74,47 +60,22 @@ public sealed partial class LocalEndpoint : IAsyncDisposable
     /// <summary>The loopback port.</summary>
     public int Port { get; }
 
-    /// <summary>Starts listening on 127.0.0.1.</summary>
+    /// <summary>Starts listening on 127.0.0.1, on the host's one server for every local endpoint.</summary>
     /// <exception cref="LocalEndpointPortInUseException">The port is taken.</exception>
     public static async Task<LocalEndpoint> StartAsync(LocalEndpointOptions options, IAccessTokenSource tokens, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
-        // An empty builder: no configuration files (and no file watcher per endpoint), no logging providers.
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(k =>
-        {
-            k.Listen(IPAddress.Loopback, options.Port);
-            k.AddServerHeader = false;
-            k.Limits.MinRequestBodyDataRate = null;
-        });
-        builder.Services.AddHttpForwarder();
-        var app = builder.Build();
-        LocalEndpoint? endpoint = null;
-        app.Run(context => endpoint!.HandleAsync(context));
-        try
-        {
-            await app.StartAsync(cancellationToken);
-        }
-        catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
-        {
-            await app.DisposeAsync();
-            throw new LocalEndpointPortInUseException(options.Port, ex);
-        }
-
-        var port = options.Port != 0 ? options.Port : new Uri(app.Urls.First()).Port;
-        endpoint = new LocalEndpoint(app, options, tokens, port, loggerFactory.CreateLogger<LocalEndpoint>());
-        return endpoint;
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        var server = await LocalEndpointServer.SharedAsync(cancellationToken);
+        var logger = loggerFactory.CreateLogger<LocalEndpoint>();
+        return await server.AddAsync(options.Port, (_, listener) => new LocalEndpoint(server, listener, options, tokens, logger), cancellationToken);
     }
 
     /// <inheritdoc/>
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync(CancellationToken.None);
-        await _app.DisposeAsync();
-        _upstream.Dispose();
-    }
+    public async ValueTask DisposeAsync() => await _server.RemoveAsync(this, _listener);
 
-    private async Task HandleAsync(HttpContext context)
+    /// <summary>Serves one request that came in on this endpoint's port.</summary>
+    internal async Task HandleAsync(HttpContext context)
     {
         if (!IsLocalHost(context.Request.Host))
         {
