@@ -1,8 +1,8 @@
 namespace Tether.LoadDriver;
 
 /// <summary>
-/// <c>compare</c>: the same MCP traffic straight to a server, through nginx injecting the bearer, and through Tether's
-/// local endpoint, each server and proxy in a process of its own and the load generated in this one. For a
+/// <c>compare</c>: the same MCP traffic straight to a server, through nginx injecting the bearer, and through a
+/// workload's local endpoint in Tether's real background host, each server and proxy in a process of its own and the load generated in this one. For a
 /// <c>tools/call</c> answered with JSON and one answered with an event stream, at each concurrency: a warm-up of every
 /// target, then rounds in which the three run one after another in a rotating order, so that whatever else the machine
 /// does falls on all three alike. Throughput is the median round; latency percentiles are over all rounds.
@@ -12,9 +12,9 @@ internal static class CompareLoad
     public static async Task<int> RunAsync(int seconds, int rounds, int warmup, CancellationToken cancellationToken)
     {
         using var upstream = await ChildServer.StartAsync(cancellationToken, "upstream-child");
-        using var tether = await ChildServer.StartAsync(cancellationToken, "endpoint-child", upstream.Url.AbsoluteUri);
+        await using var tether = await TetherHostChild.StartAsync(upstream.Url, BenchUpstream.Token, cancellationToken);
         using var nginx = await NginxProxy.StartAsync(upstream.Url, BenchUpstream.Token, cancellationToken);
-        Figures.Line($"== direct vs nginx (bearer injected) vs Tether: {Environment.ProcessorCount} cores; server, nginx and Tether each in its own process; load from this one; {rounds} rounds of {seconds} s after {warmup} s warm-up each");
+        Figures.Line($"== direct vs nginx (bearer injected) vs Tether: {Environment.ProcessorCount} cores; server, nginx and Tether's host (tether run --bearer-token) each in its own process; load from this one; {rounds} rounds of {seconds} s after {warmup} s warm-up each");
         var ok = true;
         var summary = new List<FormattableString>();
         foreach (var tool in new[] { "echo", "stream" })

@@ -34,6 +34,7 @@ public sealed partial class LocalEndpoint : IAsyncDisposable
     private readonly string _remoteAuthority;
     private readonly string _mcpPath;
     private readonly string _mcpUpstreamPath;
+    private readonly Uri _mcpDestination;
     private readonly AnnouncedPaths _announced = new();
 
     private LocalEndpoint(LocalEndpointServer server, PortListener listener, LocalEndpointOptions options, IAccessTokenSource tokens, ILogger logger)
@@ -48,6 +49,7 @@ public sealed partial class LocalEndpoint : IAsyncDisposable
         _remoteAuthority = options.RemoteUrl.GetLeftPart(UriPartial.Authority);
         _mcpPath = AnnouncedPaths.Key(options.RemoteUrl);
         _mcpUpstreamPath = options.RemoteUrl.AbsolutePath;
+        _mcpDestination = new Uri(_remoteAuthority + _mcpUpstreamPath);
         _localOrigin = new Uri($"http://127.0.0.1:{Port}/");
         Url = new Uri(_localOrigin, options.RemoteUrl.PathAndQuery);
         _forwarder = server.Forwarder;
@@ -182,6 +184,12 @@ public sealed partial class LocalEndpoint : IAsyncDisposable
         string upstreamPath;
         if (string.Equals(path, _mcpPath, StringComparison.Ordinal))
         {
+            // The common case, answered without building a URL per request.
+            if (!request.QueryString.HasValue)
+            {
+                return _mcpDestination;
+            }
+
             upstreamPath = _mcpUpstreamPath;
         }
         else if (!_announced.TryGet(path, out upstreamPath))
