@@ -217,7 +217,7 @@ public sealed class EndToEndTests : IAsyncLifetime
         Assert.Contains("cannot reach", unreachable.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", unreachable.Stderr, StringComparison.Ordinal);
 
-        var taken = await _cli.RunAsync(["run", "http://127.0.0.1:9/mcp", "--name", "nowhere"], cancellationToken: Ct);
+        var taken = await _cli.RunAsync(["run", "http://127.0.0.1:10/mcp", "--name", "nowhere"], cancellationToken: Ct);
         Assert.Equal(1, taken.ExitCode);
         Assert.Contains("already exists", taken.Stderr, StringComparison.Ordinal);
 
@@ -267,7 +267,7 @@ public sealed class EndToEndTests : IAsyncLifetime
 
         var serve = await other.RunAsync(["serve"], cancellationToken: Ct);
 
-        Assert.Equal(2, serve.ExitCode);
+        Assert.Equal(1, serve.ExitCode);
         Assert.Contains("TETHER_TOKEN_REQUEST_WAIT", serve.Stderr, StringComparison.Ordinal);
     }
 

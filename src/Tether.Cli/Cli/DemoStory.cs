@@ -74,7 +74,7 @@ internal sealed class DemoStory(TextWriter output)
         await using var timeline = new DemoTimeline(workloads, Name, _out);
         timeline.Start();
         await SignInHeadlessAsync(workloads, sandbox, cancellationToken);
-        var running = await WaitForAsync(workloads, "running", cancellationToken);
+        var running = await WaitForAsync(workloads, WorkloadStatus.Running, cancellationToken);
         _out.Ok($"signed in; point any MCP client at {running.Url}");
 
         _out.Step("Call tools through the local endpoint (the MCP C# SDK client, no token of its own)");
@@ -98,7 +98,7 @@ internal sealed class DemoStory(TextWriter output)
         }
 
         _out.Step("The access token expires while the WAF is still there");
-        await WaitForAsync(workloads, "auth_retrying", cancellationToken);
+        await WaitForAsync(workloads, WorkloadStatus.AuthRetrying, cancellationToken);
         await ShowRawAnswerAsync(local, "requests get a quick 503 with Retry-After (not a hang, not a browser pop-up)", cancellationToken);
 
         // One probe per probe interval: let the one the 503 above triggered age out, so that the next request may probe.
@@ -110,18 +110,18 @@ internal sealed class DemoStory(TextWriter output)
             await CallAsync(mcp, "echo", new() { ["message"] = "back" }, cancellationToken);
         }
 
-        await WaitForAsync(workloads, "running", cancellationToken);
+        await WaitForAsync(workloads, WorkloadStatus.Running, cancellationToken);
 
         _out.Step("The authorization server revokes the grant (invalid_grant: a real verdict)");
         sandbox.RevokeAllTokens();
         await ShowRawAnswerAsync(local, "the server rejects the token; Tether refreshes once, gets invalid_grant, and says what to do", cancellationToken);
-        var signedOut = await WaitForAsync(workloads, "unauthenticated", cancellationToken);
+        var signedOut = await WaitForAsync(workloads, WorkloadStatus.Unauthenticated, cancellationToken);
         _out.Say($"fix shown: {signedOut.StatusReason}");
 
         _out.Step($"tether reauth {Name}");
         await workloads.ReauthAsync(Name, reregister: false, cancellationToken);
         await SignInHeadlessAsync(workloads, sandbox, cancellationToken);
-        await WaitForAsync(workloads, "running", cancellationToken);
+        await WaitForAsync(workloads, WorkloadStatus.Running, cancellationToken);
         await using (var mcp = await ConnectAsync(local, cancellationToken))
         {
             await CallAsync(mcp, "add", new() { ["a"] = 1, ["b"] = 1 }, cancellationToken);
@@ -134,9 +134,9 @@ internal sealed class DemoStory(TextWriter output)
         return ExitCodes.Ok;
     }
 
-    private async Task SignInHeadlessAsync(WorkloadManager workloads, SandboxServer sandbox, CancellationToken cancellationToken)
+    private async Task SignInHeadlessAsync(WorkloadApi workloads, SandboxServer sandbox, CancellationToken cancellationToken)
     {
-        var view = await WaitForAsync(workloads, "authenticating", cancellationToken);
+        var view = await WaitForAsync(workloads, WorkloadStatus.Authenticating, cancellationToken);
         while (view.SignInUrl is null)
         {
             await Task.Delay(50, cancellationToken);
@@ -147,19 +147,19 @@ internal sealed class DemoStory(TextWriter output)
         await sandbox.CompleteSignInAsync(new Uri(view.SignInUrl), cancellationToken);
     }
 
-    private async Task<WorkloadView> WaitForAsync(WorkloadManager workloads, string status, CancellationToken cancellationToken)
+    private async Task<WorkloadView> WaitForAsync(WorkloadApi workloads, WorkloadStatus status, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(StepTimeout);
         while (true)
         {
             var view = (await workloads.GetAsync(Name, timeout.Token)).Workload;
-            if (view.Status == status)
+            if (view.Status == status.ToWire())
             {
                 return view;
             }
 
-            if (view.Status is "error")
+            if (StatusText.Is(view.Status, WorkloadStatus.Error))
             {
                 throw new CliException($"the demo workload failed: {view.StatusReason}");
             }
@@ -168,7 +168,7 @@ internal sealed class DemoStory(TextWriter output)
         }
     }
 
-    private async Task WaitForReasonAsync(WorkloadManager workloads, CancellationToken cancellationToken)
+    private async Task WaitForReasonAsync(WorkloadApi workloads, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(StepTimeout);
@@ -176,7 +176,7 @@ internal sealed class DemoStory(TextWriter output)
         while (true)
         {
             var view = (await workloads.GetAsync(Name, timeout.Token)).Workload;
-            if (view.Status != "running" || view.StatusReason != first)
+            if (!StatusText.Is(view.Status, WorkloadStatus.Running) || view.StatusReason != first)
             {
                 _out.Say($"status {view.Status}: {view.StatusReason}");
                 return;

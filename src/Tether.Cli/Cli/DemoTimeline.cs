@@ -1,9 +1,10 @@
+using Tether.Api;
 using Tether.Workloads;
 
 namespace Tether.Cli;
 
 /// <summary>Prints a workload's status transitions as they happen, from the host's own history.</summary>
-internal sealed class DemoTimeline(WorkloadManager workloads, string name, DemoConsole console) : IAsyncDisposable
+internal sealed class DemoTimeline(WorkloadApi workloads, string name, DemoConsole console) : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;

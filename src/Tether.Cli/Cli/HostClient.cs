@@ -12,7 +12,6 @@ namespace Tether.Cli;
 /// <summary>The CLI's client of the host's REST API; starts the host in the background when asked.</summary>
 internal sealed class HostClient : IDisposable
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(3);
     private readonly TetherPaths _paths;
     private HttpClient _http;
@@ -61,6 +60,9 @@ internal sealed class HostClient : IDisposable
 
     public Task<WorkloadView> ReauthAsync(string name, bool reregister, CancellationToken cancellationToken) =>
         ActAsync(name, "reauth", JsonContent.Create(new ReauthRequest(reregister), ApiJson.Default.ReauthRequest), cancellationToken);
+
+    /// <summary>Stops waiting for a sign-in in progress (Ctrl-C); the workload goes to <c>error</c> saying so.</summary>
+    public Task<WorkloadView> CancelSignInAsync(string name, CancellationToken cancellationToken) => ActAsync(name, "sign-in/cancel", null, cancellationToken);
 
     public async Task RemoveAsync(string name, CancellationToken cancellationToken)
     {
@@ -168,21 +170,149 @@ internal sealed class HostClient : IDisposable
         return http;
     }
 
-    /// <summary>Starts a host in the background and waits until it answers.</summary>
+    /// <summary>
+    /// Starts a host in the background and waits for the one line it writes when its start-up is settled: ready, a
+    /// failure (reported at once, with its reason), or another host holding the home's lock (which is then used).
+    /// </summary>
     private static async Task<HttpClient> StartAsync(TetherPaths paths, CancellationToken cancellationToken)
     {
-        StartBackgroundHost(paths);
-        var deadline = TimeProvider.System.GetUtcNow() + StartTimeout;
-        while (TimeProvider.System.GetUtcNow() < deadline)
+        try
         {
-            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
+            // A first run: the home does not exist yet (the host's working directory must), or it is unusable.
+            paths.EnsureCreated();
+        }
+        catch (TetherHomeException ex)
+        {
+            throw new CliException(ex.Message, ExitCodes.Failed, ex);
+        }
+
+        var startWait = HostStartWait();
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        budget.CancelAfter(startWait);
+        try
+        {
+            while (true)
+            {
+                var (outcome, message) = await LaunchAsync(paths, budget.Token);
+                switch (outcome)
+                {
+                    case HostStartOutcome.Ready when HostInfoFile.TryRead(paths) is { } info:
+                        await Console.Error.WriteLineAsync(
+                            $"tether: started the Tether host in the background for {paths.Home}; 'tether serve --stop' ends it");
+                        return Open(info);
+                    case HostStartOutcome.Failed:
+                        throw new CliException($"the Tether host could not start: {message}");
+                    case HostStartOutcome.AlreadyRunning when await WaitForOtherHostAsync(paths, budget.Token) is { } http:
+                        return http;
+                }
+
+                // Ready but host.json already gone (it was stopped at once), or the other host went away before it
+                // answered (it failed to start): launch again, which settles who runs and says why one cannot.
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new CliException(
+                $"the Tether host did not start within {startWait.TotalSeconds:0}s; see {HostInfoFile.LogPath(paths)} (TETHER_HOST_START_WAIT sets this limit)");
+        }
+    }
+
+    /// <summary>How long a command waits for a background host to settle its start-up: <c>TETHER_HOST_START_WAIT</c>, else 2 minutes.</summary>
+    /// <remarks>A safety net only: the host says when it is settled, so a busy machine is not a reason to fail.</remarks>
+    private static TimeSpan HostStartWait() =>
+        Environment.GetEnvironmentVariable("TETHER_HOST_START_WAIT") is { Length: > 0 } value
+            ? CliDurations.Parse(value, "TETHER_HOST_START_WAIT")
+            : TimeSpan.FromMinutes(2);
+
+    /// <summary>Another host holds the lock: it is starting or running. Its <c>host.json</c> appears once it answers.</summary>
+    /// <returns>A client of that host, or <see langword="null"/> once it lets go of the lock without answering.</returns>
+    private static async Task<HttpClient?> WaitForOtherHostAsync(TetherPaths paths, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
             if (HostInfoFile.TryRead(paths) is { } info && await ProbeAsync(Open(info), cancellationToken) is { } http)
             {
                 return http;
             }
-        }
 
-        throw new CliException($"the Tether host did not start within {StartTimeout.TotalSeconds:0}s; see {HostInfoFile.LogPath(paths)}");
+            if (!HostLockHeld(paths))
+            {
+                return null;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100), TimeProvider.System, cancellationToken);
+        }
+    }
+
+    /// <summary>Whether a host holds the home's lock, tested with a shared lock that is let go at once.</summary>
+    private static bool HostLockHeld(TetherPaths paths)
+    {
+        try
+        {
+            using var probe = new FileStream(paths.HostLockPath, FileMode.Open, FileAccess.Read, FileShare.Read);
+            return false;
+        }
+        catch (FileNotFoundException)
+        {
+            return false;
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return true;
+        }
+    }
+
+    /// <summary>Starts <c>tether serve --background</c> and reads its start-up line (or its exit without one).</summary>
+    private static async Task<(HostStartOutcome Outcome, string Message)> LaunchAsync(TetherPaths paths, CancellationToken cancellationToken)
+    {
+        using var process = StartBackgroundHost(paths);
+        var stderr = new System.Text.StringBuilder();
+        var drain = DrainAsync(process.StandardError, stderr);
+        try
+        {
+            while (await process.StandardOutput.ReadLineAsync(cancellationToken) is { } line)
+            {
+                if (HostStartReport.Parse(line) is { } report)
+                {
+                    return report;
+                }
+            }
+
+            // Its stdout closed without a word: it died. Whatever it printed is the best reason there is.
+            await process.WaitForExitAsync(cancellationToken);
+            await drain.WaitAsync(cancellationToken);
+            var said = HostStartReport.OneLine(stderr.ToString());
+            return (HostStartOutcome.Failed, said.Length > 0 && !said.Contains("   at ", StringComparison.Ordinal)
+                ? said
+                : $"it exited with code {process.ExitCode} without saying why; run 'tether serve' to see it start in the foreground");
+        }
+        finally
+        {
+            // The host outlives this command: let go of its pipes (it writes nothing more to them).
+            process.StandardOutput.Close();
+            process.StandardError.Close();
+        }
+    }
+
+    private static async Task DrainAsync(StreamReader reader, System.Text.StringBuilder sink)
+    {
+        try
+        {
+            while (await reader.ReadLineAsync() is { } line)
+            {
+                if (sink.Length < 4096)
+                {
+                    sink.AppendLine(line);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is ObjectDisposedException or IOException)
+        {
+        }
     }
 
     /// <summary>The client when the host answers its health check within <see cref="ProbeTimeout"/>; disposed otherwise.</summary>
@@ -206,12 +336,13 @@ internal sealed class HostClient : IDisposable
         return null;
     }
 
-    private static void StartBackgroundHost(TetherPaths paths)
+    private static Process StartBackgroundHost(TetherPaths paths)
     {
         var start = new ProcessStartInfo
         {
             UseShellExecute = false,
-            // The host outlives this process: it must not hold our stdout/stderr (a caller reading them to the end would hang).
+            // The host outlives this process: it must not hold our stdout/stderr (a caller reading them to the end would
+            // hang). Its own pipes carry its start-up line, then nothing.
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -226,9 +357,8 @@ internal sealed class HostClient : IDisposable
 
         start.ArgumentList.Add("serve");
         start.ArgumentList.Add("--background");
-        using var process = Process.Start(start) ?? throw new CliException("the Tether host could not be started");
+        var process = Process.Start(start) ?? throw new CliException("the Tether host could not be started");
         process.StandardInput.Close();
-        process.StandardOutput.Close();
-        process.StandardError.Close();
+        return process;
     }
 }

@@ -7,6 +7,11 @@ namespace Tether.Cli;
 /// <summary>Starts a host in this process, turning its expected start-up failures into one-line CLI errors.</summary>
 internal static class HostLauncher
 {
+    /// <summary>Starts the host.</summary>
+    /// <exception cref="CliException">
+    /// It cannot start; the message says why and what to do. Its inner exception is a
+    /// <see cref="HostAlreadyRunningException"/> when another host serves the same home.
+    /// </exception>
     public static async Task<TetherHost> StartInProcessAsync(bool restore, CancellationToken cancellationToken, bool logToConsole = false)
     {
         try
@@ -15,11 +20,17 @@ internal static class HostLauncher
         }
         catch (SettingsException ex)
         {
-            throw new CliException(ex.Message, ExitCodes.Usage);
+            // A bad setting is not bad usage of the command line: the command was right, the host could not start.
+            throw new CliException($"invalid settings: {string.Join("; ", ex.Errors)}", ExitCodes.Failed, ex);
         }
-        catch (Exception ex) when (ex is HostAlreadyRunningException or TetherStoreException)
+        catch (Exception ex) when (ex is HostAlreadyRunningException or TetherStoreException or TetherHomeException)
         {
-            throw new CliException(ex.Message);
+            throw new CliException(ex.Message, ExitCodes.Failed, ex);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            var home = TetherPaths.FromEnvironment().Home;
+            throw new CliException($"the Tether host could not start: {ex.Message.TrimEnd('.')}; check that {home} and what is in it belong to you and can be written", ExitCodes.Failed, ex);
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Tether.Api;
+using Tether.Workloads;
 
 namespace Tether.Cli;
 
@@ -9,21 +10,22 @@ internal static class ListCommand
 {
     public static Command Create()
     {
-        var all = new Option<bool>("--all") { Description = "Show every workload, not only running and auth_retrying ones." };
+        var all = new Option<bool>("--all") { Description = "Show stopped workloads too." };
         var format = FormatOption.Create("table", "json");
         var command = new Command("list", "List workloads.") { all, format };
         command.Aliases.Add("ls");
         command.SetAction(async (parse, ct) =>
         {
             using var client = await HostClient.ConnectRequiredAsync(ct);
-            var workloads = await client.ListAsync(parse.GetValue(all), ct);
+            var every = await client.ListAsync(all: true, ct);
+            var workloads = parse.GetValue(all) ? every : every.Where(IsShownByDefault).ToList();
             if (parse.GetValue(format) == "json")
             {
                 Console.Out.WriteLine(JsonSerializer.Serialize(workloads, ApiJson.Default.IReadOnlyListWorkloadView));
             }
             else
             {
-                Write(workloads, TimeProvider.System.GetUtcNow(), ConsoleText.Out);
+                Write(workloads, TimeProvider.System.GetUtcNow(), ConsoleText.Out, hidden: every.Count - workloads.Count);
             }
 
             return ExitCodes.Ok;
@@ -31,12 +33,25 @@ internal static class ListCommand
         return command;
     }
 
-    /// <summary>The table: NAME, STATUS (with the reason where not running), URL, REMOTE, AGE.</summary>
-    internal static void Write(IReadOnlyList<WorkloadView> workloads, DateTimeOffset now, ConsoleText output)
+    /// <summary>Every workload the user has not stopped: one that needs sign-in or broke stays in sight.</summary>
+    internal static bool IsShownByDefault(WorkloadView workload) =>
+        !WorkloadStatusNames.TryParse(workload.Status, out var status) || status.IsShownByDefault();
+
+    /// <summary>
+    /// The table: NAME, STATUS (with the reason where not running), URL, REMOTE, AGE; then how many stopped workloads
+    /// it leaves out (<paramref name="hidden"/>) and how to see them.
+    /// </summary>
+    internal static void Write(IReadOnlyList<WorkloadView> workloads, DateTimeOffset now, ConsoleText output, int hidden = 0)
     {
+        var hiddenLine = hidden switch
+        {
+            0 => null,
+            1 => "1 stopped workload not shown; 'tether list --all' shows it.",
+            _ => $"{hidden} stopped workloads not shown; 'tether list --all' shows them.",
+        };
         if (workloads.Count == 0)
         {
-            output.WriteLine("No workloads. Start one with: tether run URL");
+            output.WriteLine(hiddenLine is null ? "No workloads. Start one with: tether run URL" : $"No workloads running. {hiddenLine}");
             return;
         }
 
@@ -48,5 +63,9 @@ internal static class ListCommand
         }
 
         table.Write(output);
+        if (hiddenLine is not null)
+        {
+            output.WriteLine(hiddenLine);
+        }
     }
 }

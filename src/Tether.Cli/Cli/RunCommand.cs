@@ -87,10 +87,10 @@ internal static class RunCommand
         return command;
     }
 
-    /// <summary>Prints where a settled workload stands; 0 when it serves, 1 otherwise.</summary>
+    /// <summary>Prints where a settled workload stands; 0 when it serves, 1 otherwise (error, unauthenticated, …).</summary>
     public static int Report(WorkloadView view)
     {
-        if (view.Status is "running" or "auth_retrying")
+        if (StatusText.IsServing(view.Status))
         {
             Console.Out.WriteLine($"{view.Name} is {view.Status}. Point your MCP client at:");
             Console.Out.WriteLine(view.Url);

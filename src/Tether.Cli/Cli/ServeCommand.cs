@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Tether.Configuration;
 using Tether.Hosting;
 
 namespace Tether.Cli;
@@ -21,16 +22,62 @@ internal static class ServeCommand
                 return ExitCodes.Ok;
             }
 
-            var quiet = parse.GetValue(background);
-            await using var host = await HostLauncher.StartInProcessAsync(restore: true, ct, logToConsole: !quiet);
-            if (!quiet)
+            if (parse.GetValue(background))
             {
-                Console.Out.WriteLine($"Tether host listening on {host.ApiUrl} (REST API, OpenAPI at {host.ApiUrl}openapi/v1.json). Ctrl-C to stop.");
+                return await RunInBackgroundAsync(ct);
             }
 
+            await using var host = await HostLauncher.StartInProcessAsync(restore: true, ct, logToConsole: true);
+            Console.Out.WriteLine($"Tether host listening on {host.ApiUrl} (REST API, OpenAPI at {host.ApiUrl}openapi/v1.json). Ctrl-C to stop.");
             await host.WaitForShutdownAsync(ct);
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>The host started by a CLI command: its start-up outcome goes to that command as one line on stdout.</summary>
+    private static async Task<int> RunInBackgroundAsync(CancellationToken cancellationToken)
+    {
+        TetherHost host;
+        try
+        {
+            host = await HostLauncher.StartInProcessAsync(restore: true, cancellationToken);
+        }
+        catch (CliException ex) when (ex.InnerException is HostAlreadyRunningException)
+        {
+            await Console.Out.WriteLineAsync(HostStartReport.AlreadyRunning);
+            return ExitCodes.Ok;
+        }
+        catch (CliException ex)
+        {
+            Record(ex.Message);
+            await Console.Out.WriteLineAsync(HostStartReport.Failed(ex.Message));
+            return ex.ExitCode;
+        }
+
+        await using (host)
+        {
+            await Console.Out.WriteLineAsync(HostStartReport.Ready);
+            await Console.Out.FlushAsync(cancellationToken);
+            await host.WaitForShutdownAsync(cancellationToken);
+        }
+
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>Also in host.log, for whoever looks there later; best effort, since the home may be what is broken.</summary>
+    private static void Record(string message)
+    {
+        try
+        {
+            var paths = TetherPaths.FromEnvironment();
+            if (Directory.Exists(paths.LogsDirectory))
+            {
+                File.AppendAllText(HostInfoFile.LogPath(paths), $"{TimeProvider.System.GetUtcNow():O} fail: the host could not start: {HostStartReport.OneLine(message)}{Environment.NewLine}");
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+        }
     }
 }

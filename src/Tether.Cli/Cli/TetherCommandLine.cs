@@ -22,7 +22,13 @@ internal static class TetherCommandLine
 
         try
         {
-            return await parseResult.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            return await parseResult.InvokeAsync(new InvocationConfiguration
+            {
+                EnableDefaultExceptionHandler = false,
+
+                // Ctrl-C during a sign-in wait tells the host to stop waiting and says so: give that a moment.
+                ProcessTerminationTimeout = TimeSpan.FromSeconds(5),
+            });
         }
         catch (CliException ex)
         {
@@ -31,6 +37,18 @@ internal static class TetherCommandLine
         }
         catch (OperationCanceledException)
         {
+            return ExitCodes.Failed;
+        }
+        catch (Exception ex) when (ex is Workloads.WorkloadException or Configuration.TetherHomeException or Store.TetherStoreException)
+        {
+            await Console.Error.WriteLineAsync($"tether: {HostStartReport.OneLine(ex.Message)}");
+            return ExitCodes.Failed;
+        }
+#pragma warning disable CA1031 // The last line of defence: no stack trace reaches a user.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            await Console.Error.WriteLineAsync($"tether: unexpected failure ({ex.GetType().Name}: {HostStartReport.OneLine(ex.Message)}); please report it");
             return ExitCodes.Failed;
         }
     }

@@ -14,4 +14,7 @@ public enum TokenAnswerKind
 
     /// <summary>The workload is not serving (starting, signing in, stopping, stopped).</summary>
     Unavailable,
+
+    /// <summary>The workload itself broke (status <c>error</c>): 503 with the reason and the command that fixes it.</summary>
+    Failed,
 }

@@ -5,6 +5,7 @@ using System.Reflection;
 using System.Security.Authentication;
 using System.Text;
 using System.Text.Json;
+using Tether.Http;
 
 namespace Tether.Tokens;
 
@@ -16,7 +17,7 @@ namespace Tether.Tokens;
 public sealed class TokenEndpointClient
 {
     /// <summary>The most of a token response that is read.</summary>
-    public const int MaxBodyBytes = 1024 * 1024;
+    public const int MaxBodyBytes = ServerAnswerReader.TokenLimit;
 
     /// <summary>The default time-out of one token request.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
@@ -95,7 +96,7 @@ public sealed class TokenEndpointClient
                 return TokenEndpointOutcome.Transient($"token endpoint redirected (http {status}), not followed: a captive portal or proxy?", status, retryAfter);
             }
 
-            var (body, complete) = await ReadCappedAsync(response.Content, linked.Token);
+            var (body, complete) = await ServerAnswerReader.ReadAsync(response.Content, MaxBodyBytes, linked.Token);
             if (!complete)
             {
                 return TokenEndpointOutcome.Transient($"token endpoint answer over {MaxBodyBytes / 1024 / 1024} MiB (http {status}), not read", status, retryAfter);
@@ -222,33 +223,6 @@ public sealed class TokenEndpointClient
         return header.Delta is { } delta
             ? RetryAfterParser.Parse(((long)delta.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture), _time.GetUtcNow())
             : header.Date is { } date ? RetryAfterParser.Parse(date.ToString("r", System.Globalization.CultureInfo.InvariantCulture), _time.GetUtcNow()) : null;
-    }
-
-    private static async Task<(byte[] Body, bool Complete)> ReadCappedAsync(HttpContent content, CancellationToken cancellationToken)
-    {
-        if (content.Headers.ContentLength is > MaxBodyBytes)
-        {
-            return ([], false);
-        }
-
-        await using var stream = await content.ReadAsStreamAsync(cancellationToken);
-        var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        while (true)
-        {
-            var read = await stream.ReadAsync(chunk, cancellationToken);
-            if (read == 0)
-            {
-                return (buffer.ToArray(), true);
-            }
-
-            if (buffer.Length + read > MaxBodyBytes)
-            {
-                return ([], false);
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
     }
 
     private static string Describe(HttpRequestException ex) => ex.InnerException switch

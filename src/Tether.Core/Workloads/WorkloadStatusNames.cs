@@ -34,6 +34,13 @@ public static class WorkloadStatusNames
         return false;
     }
 
+    /// <summary>
+    /// Whether <c>tether list</c> shows a workload in this status without <c>--all</c>: every one the user has not stopped,
+    /// so that one that needs sign-in or broke stays in sight.
+    /// </summary>
+    public static bool IsShownByDefault(this WorkloadStatus status) =>
+        status is not (WorkloadStatus.Stopping or WorkloadStatus.Stopped or WorkloadStatus.Removing);
+
     /// <summary>The health an aggregator sees.</summary>
     public static WorkloadHealth ToHealth(this WorkloadStatus status) => status switch
     {

@@ -5,6 +5,8 @@ namespace Tether.Workloads;
 /// the last <see cref="KeptHistory"/> transitions, and hands each accepted transition to the sink, all under one lock.
 /// </summary>
 /// <remarks>
+/// The sink is called under this lock (and under the engine's when the engine moves the status), so that transitions
+/// reach it in order: it must only queue (the store writes to SQLite from its own queue, outside both locks).
 /// Once a workload is stopping, stopped or removing, the engine's statuses (running, auth_retrying, unauthenticated)
 /// are refused: a late answer from a refresh that was in flight changes nothing.
 /// </remarks>
@@ -66,7 +68,7 @@ public sealed class WorkloadStatusTracker
         (WorkloadStatus.Stopping, _) => false,
         (_, WorkloadStatus.Stopping) => true,
         (_, WorkloadStatus.Error) => true,
-        (WorkloadStatus.Error, WorkloadStatus.Starting) => true,
+        (WorkloadStatus.Error or WorkloadStatus.Unauthenticated, WorkloadStatus.Starting) => true,
         (WorkloadStatus.Starting, WorkloadStatus.Authenticating or WorkloadStatus.Running or WorkloadStatus.AuthRetrying or WorkloadStatus.Unauthenticated) => true,
         (WorkloadStatus.Authenticating, WorkloadStatus.Running) => true,
         (WorkloadStatus.Running, WorkloadStatus.AuthRetrying or WorkloadStatus.Unauthenticated) => true,

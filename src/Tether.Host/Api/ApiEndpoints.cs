@@ -12,13 +12,13 @@ internal static class ApiEndpoints
     public static string Version { get; } =
         typeof(ApiEndpoints).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
-    public static void Map(IEndpointRouteBuilder app, WorkloadManager workloads, Action shutdown)
+    public static void Map(IEndpointRouteBuilder app, WorkloadApi workloads, Action shutdown)
     {
         var api = app.MapGroup("/api/v1").AddEndpointFilter(TranslateErrorsAsync);
         api.MapGet("/health", () => Results.Json(new HealthView("ok", Version, workloads.Count), ApiJson.Default.HealthView))
             .WithName("GetHealth").WithSummary("The host's health and version.");
         api.MapGet("/workloads", (bool? all) => Results.Json(workloads.List(all ?? false), ApiJson.Default.IReadOnlyListWorkloadView))
-            .WithName("ListWorkloads").WithSummary("Workloads: running and auth_retrying ones, or all with ?all=true.");
+            .WithName("ListWorkloads").WithSummary("Workloads the user has not stopped, or all with ?all=true.");
         api.MapGet("/workloads/{name}", async (string name, CancellationToken ct) =>
                 Results.Json(await workloads.GetAsync(name, ct), ApiJson.Default.WorkloadDetailView))
             .WithName("GetWorkload").WithSummary("A workload with its status history.");
@@ -44,6 +44,8 @@ internal static class ApiEndpoints
                 return Results.Json(await workloads.ReauthAsync(name, body.Reregister, ct), ApiJson.Default.WorkloadView);
             })
             .WithName("ReauthWorkload").WithSummary("Sign in again without losing the workload.");
+        api.MapPost("/workloads/{name}/sign-in/cancel", async (string name, CancellationToken ct) => Results.Json(await workloads.CancelSignInAsync(name, ct), ApiJson.Default.WorkloadView))
+            .WithName("CancelSignIn").WithSummary("Stop waiting for a sign-in in progress; the workload goes to error saying so.");
         api.MapDelete("/workloads/{name}", async (string name, CancellationToken ct) =>
             {
                 await workloads.RemoveAsync(name, ct);
@@ -82,14 +84,7 @@ internal static class ApiEndpoints
         }
         catch (WorkloadException ex)
         {
-            var status = ex.Code switch
-            {
-                "not_found" => StatusCodes.Status404NotFound,
-                "conflict" => StatusCodes.Status409Conflict,
-                "bad_request" => StatusCodes.Status400BadRequest,
-                _ => StatusCodes.Status422UnprocessableEntity,
-            };
-            return Results.Json(new ApiError(ex.Code, ex.Message), ApiJson.Default.ApiError, statusCode: status);
+            return Results.Json(new ApiError(ex.Code.ToWire(), ex.Message), ApiJson.Default.ApiError, statusCode: ex.Code.ToHttpStatus());
         }
     }
 }

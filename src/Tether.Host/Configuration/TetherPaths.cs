@@ -39,6 +39,9 @@ public sealed class TetherPaths
     /// <summary>The folder of cross-process lock files (<c>locks/</c>).</summary>
     public string LocksDirectory => Path.Combine(Home, "locks");
 
+    /// <summary>The file a running host holds an exclusive OS lock on for its whole life (<c>host.lock</c>).</summary>
+    public string HostLockPath => Path.Combine(Home, "host.lock");
+
     /// <summary>Where a running host writes its address for the CLI (<c>host.json</c>).</summary>
     public string HostAddressPath => Path.Combine(Home, "host.json");
 
@@ -54,13 +57,27 @@ public sealed class TetherPaths
     /// <summary>The lock file guarding one workload's refresh lease across processes.</summary>
     public string WorkloadLockPath(string workload) => Path.Combine(LocksDirectory, SafeFileName(workload) + ".lock");
 
-    /// <summary>Creates the state folder and its sub-folders, readable by the user only on Unix.</summary>
+    /// <summary>
+    /// Creates the state folder (user-only on Unix) and its sub-folders, or checks the one that exists: a folder other
+    /// users can write to is refused, as is one that cannot be written.
+    /// </summary>
+    /// <exception cref="TetherHomeException">The folder cannot be used; the message says why and what to do.</exception>
     public void EnsureCreated()
     {
-        CreatePrivateDirectory(Home);
-        CreatePrivateDirectory(KeysDirectory);
-        CreatePrivateDirectory(LogsDirectory);
-        CreatePrivateDirectory(LocksDirectory);
+        try
+        {
+            CreatePrivateDirectory(Home);
+            CheckNotWritableByOthers();
+            CreatePrivateDirectory(KeysDirectory);
+            CreatePrivateDirectory(LogsDirectory);
+            CreatePrivateDirectory(LocksDirectory);
+            ProbeWritable();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new TetherHomeException(
+                $"cannot use {Home} as Tether's home ({ex.Message}); make it a folder you can write, or set {HomeVariable} to one", ex);
+        }
     }
 
     /// <summary>Creates <paramref name="path"/> (and missing parents) with user-only permissions on Unix.</summary>
@@ -90,6 +107,31 @@ public sealed class TetherPaths
         }
 
         using var stream = new FileStream(path, options);
+    }
+
+    private void CheckNotWritableByOthers()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var mode = File.GetUnixFileMode(Home);
+        if ((mode & (UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0)
+        {
+            // Anyone who can write here could swap the store, the key folder or host.json under the user.
+            throw new TetherHomeException(
+                $"{Home} can be written by other users (mode {Convert.ToString((int)mode, 8)}); refusing to use it as Tether's home. Run: chmod 700 {Home}");
+        }
+    }
+
+    /// <summary>A folder that exists but is read-only (a read-only mount, another owner) fails here, not half-way through start-up.</summary>
+    private void ProbeWritable()
+    {
+        var probe = Path.Combine(Home, $".write-check-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose))
+        {
+        }
     }
 
     internal static string ResolveHome(Func<string, string?> getEnvironmentVariable, TetherPlatform platform)

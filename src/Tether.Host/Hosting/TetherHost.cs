@@ -11,6 +11,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Tether.Api;
 using Tether.Configuration;
+using Tether.SignIn;
 using Tether.Store;
 using Tether.Workloads;
 
@@ -23,10 +24,11 @@ public sealed class TetherHost : IAsyncDisposable
     private readonly TetherPaths _paths;
     private readonly FileLoggerProvider _fileLogs;
     private readonly bool _advertised;
+    private readonly FileStream? _hostLock;
     private readonly TaskCompletionSource _shutdown = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _disposed;
 
-    private TetherHost(WebApplication app, TetherPaths paths, TetherStore store, WorkloadManager workloads, FileLoggerProvider fileLogs, Uri apiUrl, bool advertised)
+    private TetherHost(WebApplication app, TetherPaths paths, TetherStore store, WorkloadApi workloads, FileLoggerProvider fileLogs, Uri apiUrl, FileStream? hostLock)
     {
         _app = app;
         _paths = paths;
@@ -34,14 +36,18 @@ public sealed class TetherHost : IAsyncDisposable
         Workloads = workloads;
         _fileLogs = fileLogs;
         ApiUrl = apiUrl;
-        _advertised = advertised;
+        _hostLock = hostLock;
+        _advertised = hostLock is not null;
     }
 
     /// <summary>The REST API's base URL (ends with a slash).</summary>
     public Uri ApiUrl { get; }
 
-    /// <summary>The workloads this host runs.</summary>
-    internal WorkloadManager Workloads { get; }
+    /// <summary>The workloads this host runs, through the REST API's operations.</summary>
+    internal WorkloadApi Workloads { get; }
+
+    /// <summary>The registry of this host's workloads.</summary>
+    internal WorkloadManager Registry => Workloads.Registry;
 
     /// <summary>The host's store.</summary>
     internal TetherStore Store { get; }
@@ -55,12 +61,23 @@ public sealed class TetherHost : IAsyncDisposable
         var paths = options.Paths ?? TetherPaths.FromEnvironment();
         paths.EnsureCreated();
         var tokenOptions = options.TokenOptions ?? HostSettings.Load(paths);
+        var answerWait = options.ServerAnswerWait ?? HostSettings.LoadServerAnswerWait(paths);
         var keySource = KeySources.ModeFromEnvironment();
-        if (options.Advertise && HostInfoFile.TryRead(paths) is { } existing && IsAlive(existing.Pid))
+        var hostLock = options.Advertise ? TakeHostLock(paths) : null;
+        try
         {
-            throw new HostAlreadyRunningException($"a Tether host is already running for {paths.Home} (pid {existing.Pid}, {existing.Url}); 'tether serve --stop' ends it");
+            return await StartAsync(options, paths, tokenOptions, answerWait, keySource, hostLock, cancellationToken);
         }
+        catch
+        {
+            hostLock?.Dispose();
+            throw;
+        }
+    }
 
+    private static async Task<TetherHost> StartAsync(
+        TetherHostOptions options, TetherPaths paths, Tokens.TokenLifecycleOptions tokenOptions, TimeSpan answerWait, KeySourceMode keySource, FileStream? hostLock, CancellationToken cancellationToken)
+    {
         var fileLogs = new FileLoggerProvider(HostInfoFile.LogPath(paths), paths.WorkloadLogPath, options.TimeProvider);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -89,7 +106,10 @@ public sealed class TetherHost : IAsyncDisposable
         try
         {
             store = await TetherStore.OpenAsync(paths, keySource, options.TimeProvider, loggerFactory, cancellationToken);
-            var workloads = new WorkloadManager(store, paths, tokenOptions, options.TimeProvider, loggerFactory, fileLogs);
+            var http = WorkloadServices.CreateHttpClient();
+            var services = new WorkloadServices(
+                store, tokenOptions, http, new SignInService(http, store, options.TimeProvider, answerWait), new LocalEndpointFactory(loggerFactory), options.TimeProvider, loggerFactory);
+            var workloads = new WorkloadApi(new WorkloadManager(services, fileLogs));
             var apiKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
             TetherHost? host = null;
             var gate = new ApiAccessFilter(apiKey);
@@ -101,7 +121,7 @@ public sealed class TetherHost : IAsyncDisposable
             var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
             var apiUrl = new Uri(address.TrimEnd('/') + "/");
             gate.Port = apiUrl.Port;
-            host = new TetherHost(app, paths, store, workloads, fileLogs, apiUrl, options.Advertise);
+            host = new TetherHost(app, paths, store, workloads, fileLogs, apiUrl, hostLock);
             if (options.Advertise)
             {
                 HostInfoFile.Write(paths, new HostInfo(apiUrl.ToString(), Environment.ProcessId, apiKey, ApiEndpoints.Version));
@@ -111,7 +131,7 @@ public sealed class TetherHost : IAsyncDisposable
             NetworkChange.NetworkAvailabilityChanged += host.OnNetworkAvailabilityChanged;
             if (options.RestoreWorkloads)
             {
-                await workloads.RestoreAsync(cancellationToken);
+                await workloads.Registry.RestoreAsync(cancellationToken);
             }
 
             return host;
@@ -145,33 +165,49 @@ public sealed class TetherHost : IAsyncDisposable
             HostInfoFile.Delete(_paths, Environment.ProcessId);
         }
 
-        await Workloads.DisposeAsync();
+        await Registry.DisposeAsync();
         await _app.StopAsync(CancellationToken.None);
         await _app.DisposeAsync();
         Store.Dispose();
         _fileLogs.Dispose();
+
+        // Released last: a new host may start only once this one has let go of the store and its ports.
+        _hostLock?.Dispose();
     }
 
-    private void OnNetworkChanged(object? sender, EventArgs e) => Workloads.NotifyNetworkChanged();
+    private void OnNetworkChanged(object? sender, EventArgs e) => Registry.NotifyNetworkChanged();
 
     private void OnNetworkAvailabilityChanged(object? sender, NetworkAvailabilityEventArgs e)
     {
         if (e.IsAvailable)
         {
-            Workloads.NotifyNetworkChanged();
+            Registry.NotifyNetworkChanged();
         }
     }
 
-    private static bool IsAlive(int pid)
+    /// <summary>
+    /// The OS lock that makes this the one host of <paramref name="paths"/>' home, held until the host is disposed and
+    /// released by the OS if the process dies; a <c>host.json</c> left by a host that died is then stale and removed.
+    /// </summary>
+    private static FileStream TakeHostLock(TetherPaths paths)
     {
+        var hostLock = CrossProcessLock.TryAcquire(paths.HostLockPath);
+        if (hostLock is null)
+        {
+            var where = HostInfoFile.TryRead(paths) is { } running ? $" (pid {running.Pid}, {running.Url})" : string.Empty;
+            throw new HostAlreadyRunningException($"a Tether host is already running for {paths.Home}{where}; 'tether serve --stop' ends it");
+        }
+
         try
         {
-            using var process = System.Diagnostics.Process.GetProcessById(pid);
-            return !process.HasExited;
+            File.Delete(paths.HostAddressPath);
         }
-        catch (ArgumentException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return false;
+            hostLock.Dispose();
+            throw new TetherHomeException($"cannot remove the stale {paths.HostAddressPath} ({ex.Message}); remove it by hand");
         }
+
+        return hostLock;
     }
 }

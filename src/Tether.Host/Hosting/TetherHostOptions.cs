@@ -16,6 +16,9 @@ public sealed class TetherHostOptions
     /// <summary>Token settings to use instead of reading the environment and the config file (the demo shortens them).</summary>
     public TokenLifecycleOptions? TokenOptions { get; init; }
 
+    /// <summary>How long sign-in waits for one server answer, instead of reading the settings.</summary>
+    public TimeSpan? ServerAnswerWait { get; init; }
+
     /// <summary>The clock; the system's when absent.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 

@@ -16,12 +16,20 @@ internal static class ProxyAnswers
 
     public static Task WriteTokenAnswerAsync(HttpContext context, TokenAnswer answer, string workload) => answer.Kind switch
     {
-        TokenAnswerKind.Unauthenticated => WriteAsync(context, StatusCodes.Status503ServiceUnavailable, null,
-            answer.Reason ?? $"{workload} needs a new sign-in: run 'tether reauth {workload}'"),
+        TokenAnswerKind.Unauthenticated => WriteAsync(context, StatusCodes.Status503ServiceUnavailable, null, NamingReauth(answer.Reason, workload)),
+        TokenAnswerKind.Failed => WriteAsync(context, StatusCodes.Status503ServiceUnavailable, null, answer.Reason ?? $"{workload} is in error: 'tether status {workload}' says why"),
         TokenAnswerKind.Retrying => WriteAsync(context, StatusCodes.Status503ServiceUnavailable, answer.RetryAfterSeconds,
             $"{workload} is retrying authentication ({answer.Reason}); retry in {answer.RetryAfterSeconds}s"),
         _ => WriteAsync(context, StatusCodes.Status503ServiceUnavailable, Math.Max(1, answer.RetryAfterSeconds), $"{workload} is not ready: {answer.Reason}"),
     };
+
+    /// <summary>Every "needs sign-in" answer names the command that fixes it, whatever the reason (the ceiling's included).</summary>
+    private static string NamingReauth(string? reason, string workload)
+    {
+        var command = $"tether reauth {workload}";
+        var message = reason ?? $"{workload} needs a new sign-in";
+        return message.Contains(command, StringComparison.Ordinal) ? message : $"{message}: run '{command}'";
+    }
 
     public static async Task WriteAsync(HttpContext context, int status, int? retryAfterSeconds, string message)
     {

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Tether.Http;
 
 namespace Tether.SignIn;
 
@@ -7,18 +8,17 @@ namespace Tether.SignIn;
 /// Fetches the JSON documents sign-in reads (protected resource and authorization server metadata): https only (http
 /// on loopback), no redirects, at most 256 KiB, with a time-out; anything else is a clear <see cref="SignInException"/>.
 /// </summary>
-internal sealed class MetadataFetcher(HttpClient http, TimeProvider time)
+internal sealed class MetadataFetcher(HttpClient http, TimeProvider time, TimeSpan timeout)
 {
     /// <summary>The most of a metadata document that is read.</summary>
-    public const int MaxBytes = 256 * 1024;
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
+    public const int MaxBytes = ServerAnswerReader.MetadataLimit;
 
     /// <summary>The document, or <see langword="null"/> for a 404 (the caller tries the next URL).</summary>
     public async Task<JsonElement?> GetAsync(Uri url, string what, CancellationToken cancellationToken)
     {
         EnsureAllowed(url, what);
-        using var timeout = new CancellationTokenSource(Timeout, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        using var limit = new CancellationTokenSource(timeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, limit.Token);
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, url);
@@ -39,28 +39,15 @@ internal sealed class MetadataFetcher(HttpClient http, TimeProvider time)
                 throw new SignInException($"{what} at {url} answered http {(int)response.StatusCode}");
             }
 
-            if (response.Content.Headers.ContentLength is > MaxBytes)
+            var (body, complete) = await ServerAnswerReader.ReadAsync(response.Content, MaxBytes, linked.Token);
+            if (!complete)
             {
                 throw new SignInException($"{what} at {url} is larger than {MaxBytes / 1024} KiB; refusing to read it");
             }
 
-            await using var stream = await response.Content.ReadAsStreamAsync(linked.Token);
-            var buffer = new MemoryStream();
-            var chunk = new byte[16 * 1024];
-            int read;
-            while ((read = await stream.ReadAsync(chunk, linked.Token)) > 0)
-            {
-                if (buffer.Length + read > MaxBytes)
-                {
-                    throw new SignInException($"{what} at {url} is larger than {MaxBytes / 1024} KiB; refusing to read it");
-                }
-
-                buffer.Write(chunk, 0, read);
-            }
-
             try
             {
-                using var json = JsonDocument.Parse(buffer.ToArray());
+                using var json = JsonDocument.Parse(body);
                 return json.RootElement.ValueKind == JsonValueKind.Object
                     ? json.RootElement.Clone()
                     : throw new SignInException($"{what} at {url} is not a JSON object");
@@ -72,9 +59,9 @@ internal sealed class MetadataFetcher(HttpClient http, TimeProvider time)
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new SignInException($"{what} at {url} did not answer within {Timeout.TotalSeconds:0}s");
+            throw new SignInException($"{what} at {url} did not answer within {timeout.TotalSeconds:0}s");
         }
-        catch (HttpRequestException ex)
+        catch (Exception ex) when (ex is HttpRequestException or IOException)
         {
             throw new SignInException($"cannot reach {url} ({ex.Message})", ex);
         }

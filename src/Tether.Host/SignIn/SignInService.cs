@@ -3,9 +3,10 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Duende.IdentityModel.Client;
 using Microsoft.AspNetCore.WebUtilities;
 using Tether.Hosting;
+using Tether.Http;
+using Tether.Configuration;
 using Tether.Store;
 using Tether.Tokens;
 
@@ -16,9 +17,14 @@ namespace Tether.SignIn;
 /// server (with the issuer check), pick or register a client (cached per issuer), authorization code + PKCE S256 with
 /// <c>state</c>, <c>iss</c> and <c>resource</c>, loopback callback, code exchange.
 /// </summary>
-public sealed class SignInService(HttpClient http, TetherStore store, TimeProvider time)
+/// <param name="http">Sends every request; must not follow redirects.</param>
+/// <param name="store">Caches client registrations.</param>
+/// <param name="time">The clock of every time-out.</param>
+/// <param name="answerWait">How long one server answer may take (<see cref="HostSettings.LoadServerAnswerWait"/>).</param>
+public sealed class SignInService(HttpClient http, TetherStore store, TimeProvider time, TimeSpan? answerWait = null)
 {
-    private readonly MetadataFetcher _fetcher = new(http, time);
+    private readonly TimeSpan _answerWait = answerWait ?? HostSettings.DefaultServerAnswerWait;
+    private readonly MetadataFetcher _fetcher = new(http, time, answerWait ?? HostSettings.DefaultServerAnswerWait);
 
     /// <summary>
     /// Whether <paramref name="mcpUrl"/> asks for sign-in: <see langword="null"/> when it serves without, else its challenge.
@@ -35,7 +41,7 @@ public sealed class SignInService(HttpClient http, TetherStore store, TimeProvid
         request.Headers.Accept.ParseAdd("application/json, text/event-stream");
         try
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15), time);
+            using var timeout = new CancellationTokenSource(_answerWait, time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token);
             if (response.StatusCode != HttpStatusCode.Unauthorized)
@@ -51,7 +57,7 @@ public sealed class SignInService(HttpClient http, TetherStore store, TimeProvid
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new SignInException($"{mcpUrl} did not answer within 15s");
+            throw new SignInException($"{mcpUrl} did not answer within {DurationParser.Format(_answerWait)} ({HostSettings.ServerAnswerWaitVariable} sets this limit)");
         }
     }
 
@@ -109,7 +115,7 @@ public sealed class SignInService(HttpClient http, TetherStore store, TimeProvid
         }
         catch (TimeoutException)
         {
-            throw new SignInException($"sign-in was not finished within {request.Timeout.TotalMinutes:0.#} min; run the command again when ready");
+            throw new SignInException($"sign-in was not finished within {Tether.Configuration.DurationParser.Format(request.Timeout)}");
         }
 
         if (answer.Get("error") is { } error)
@@ -123,24 +129,9 @@ public sealed class SignInService(HttpClient http, TetherStore store, TimeProvid
         }
 
         var code = answer.Get("code") ?? throw new SignInException("the sign-in answer carried no code");
-        var token = await http.RequestAuthorizationCodeTokenAsync(new AuthorizationCodeTokenRequest
-        {
-            Address = server.TokenEndpoint.AbsoluteUri,
-            ClientId = client.ClientId,
-            ClientSecret = client.ClientSecret,
-            ClientCredentialStyle = client.AuthMethod == ClientAuthMethod.ClientSecretBasic ? ClientCredentialStyle.AuthorizationHeader : ClientCredentialStyle.PostBody,
-            Code = code,
-            RedirectUri = callback.RedirectUri.AbsoluteUri,
-            CodeVerifier = verifier,
-            Resource = sendResource is null ? [] : [sendResource],
-        }, cancellationToken);
-        if (token.IsError || token.AccessToken is not { Length: > 0 } accessToken)
-        {
-            throw new SignInException($"the code exchange failed: {token.Error ?? "no access token"} {token.ErrorDescription}".TrimEnd());
-        }
-
-        TimeSpan? lifetime = token.ExpiresIn > 0 ? TimeSpan.FromSeconds(token.ExpiresIn) : null;
-        var tokens = new TokenSet(accessToken, lifetime is { } l ? time.GetUtcNow() + l : null, token.RefreshToken, token.Scope) { IssuedLifetime = lifetime };
+        var (accessToken, lifetime, refreshToken, grantedScope) = await CodeExchange.ExchangeAsync(
+            http, server.TokenEndpoint, client.ClientId, client.ClientSecret, client.AuthMethod, code, callback.RedirectUri, verifier, sendResource, _answerWait, time, cancellationToken);
+        var tokens = new TokenSet(accessToken, lifetime is { } l ? time.GetUtcNow() + l : null, refreshToken, grantedScope) { IssuedLifetime = lifetime };
         var config = new TokenClientConfig(server.TokenEndpoint, client.ClientId, client.ClientSecret, client.AuthMethod, sendResource, scope, server.IssuerKnown ? server.Issuer.AbsoluteUri : null, client.FromRegistration);
         return new SignInResult(tokens, config);
     }
@@ -190,6 +181,7 @@ public sealed class SignInService(HttpClient http, TetherStore store, TimeProvid
                 }
 
                 var named2 = json.TryGetProperty("resource", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null;
+                ResourceCheck.EnsureMatches(named2, request.McpUrl, url);
                 return (issuer, request.Resource ?? named2 ?? resource, AuthorizationServerMetadata.Strings(json, "scopes_supported"));
             }
         }
@@ -224,26 +216,48 @@ public sealed class SignInService(HttpClient http, TetherStore store, TimeProvid
         }
 
         var port = request.CallbackPort ?? LoopbackPorts.Free();
-        using var response = await http.PostAsJsonAsync(endpoint, new Dictionary<string, object>
+        using var registration = new HttpRequestMessage(HttpMethod.Post, endpoint)
         {
-            ["client_name"] = "Tether",
-            ["redirect_uris"] = new[] { $"http://127.0.0.1:{port}/callback" },
-            ["grant_types"] = new[] { "authorization_code", "refresh_token" },
-            ["response_types"] = new[] { "code" },
-            ["token_endpoint_auth_method"] = "none",
-            ["application_type"] = "native",
-        }, cancellationToken);
-        var body = await response.Content.ReadAsStringAsync(cancellationToken);
-        if (!response.IsSuccessStatusCode)
+            Content = JsonContent.Create(new Dictionary<string, object>
+            {
+                ["client_name"] = "Tether",
+                ["redirect_uris"] = new[] { $"http://127.0.0.1:{port}/callback" },
+                ["grant_types"] = new[] { "authorization_code", "refresh_token" },
+                ["response_types"] = new[] { "code" },
+                ["token_endpoint_auth_method"] = "none",
+                ["application_type"] = "native",
+            }),
+        };
+        ServerAnswer answer;
+        try
         {
-            throw new SignInException($"dynamic client registration at {endpoint} failed (http {(int)response.StatusCode})");
+            answer = await ServerAnswerReader.SendAsync(http, registration, ServerAnswerReader.RegistrationLimit, _answerWait, time, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            throw new SignInException($"dynamic client registration at {endpoint} did not answer within {_answerWait.TotalSeconds:0}s");
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new SignInException($"dynamic client registration failed: cannot reach {endpoint} ({ex.Message})", ex);
+        }
+
+        if (!answer.Complete)
+        {
+            throw new SignInException(
+                $"dynamic client registration at {endpoint} answered more than {ServerAnswerReader.RegistrationLimit / 1024 / 1024} MiB; refusing to read it");
+        }
+
+        if (!answer.IsSuccess)
+        {
+            throw new SignInException($"dynamic client registration at {endpoint} failed (http {(int)answer.Status})");
         }
 
         string registered;
         string? secret;
         try
         {
-            using var json = JsonDocument.Parse(body);
+            using var json = JsonDocument.Parse(answer.Body);
             registered = json.RootElement.GetProperty("client_id").GetString() ?? throw new JsonException("no client_id");
             secret = json.RootElement.TryGetProperty("client_secret", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
         }

@@ -6,14 +6,41 @@ namespace Tether.Store;
 public sealed partial class TetherStore
 {
     /// <summary>
-    /// Persists a transition and the workload's current status, pruning history past <see cref="KeptTransitions"/>.
-    /// A workload not in the store (removed meanwhile) is ignored.
+    /// Queues a transition to be persisted with the workload's current status, pruning history past
+    /// <see cref="KeptTransitions"/>. Writes happen in the order transitions arrive; a workload not in the store (removed
+    /// meanwhile) is ignored.
     /// </summary>
-    /// <remarks>Synchronous and small: called under the status owner's lock. A database failure is logged, never thrown.</remarks>
+    /// <remarks>
+    /// Called under the status owner's lock (and the engine's): it only queues, so that no SQLite write, and no wait for
+    /// another process's write lock, ever runs under them. A database failure is logged, never thrown.
+    /// </remarks>
     public void OnTransition(string workload, StatusTransition transition)
     {
         ArgumentNullException.ThrowIfNull(workload);
         ArgumentNullException.ThrowIfNull(transition);
+        lock (_transitionWrites)
+        {
+            // Each write waits for the one before: the history keeps the order the owner decided.
+            _transitionsWritten = _transitionsWritten.ContinueWith(
+                (_, state) => WriteTransition(workload, (StatusTransition)state!),
+                transition,
+                CancellationToken.None,
+                TaskContinuationOptions.None,
+                TaskScheduler.Default);
+        }
+    }
+
+    /// <summary>Completes once every transition queued so far is written.</summary>
+    public Task FlushTransitionsAsync()
+    {
+        lock (_transitionWrites)
+        {
+            return _transitionsWritten;
+        }
+    }
+
+    private void WriteTransition(string workload, StatusTransition transition)
+    {
         try
         {
             using var connection = Open();
@@ -41,11 +68,11 @@ public sealed partial class TetherStore
         }
     }
 
-    /// <summary>The last <paramref name="limit"/> transitions of a workload, oldest first.</summary>
-    public Task<IReadOnlyList<StatusTransition>> GetTransitionsAsync(string name, int limit, CancellationToken cancellationToken)
+    /// <summary>The last <paramref name="limit"/> transitions of a workload, oldest first (queued ones included).</summary>
+    public async Task<IReadOnlyList<StatusTransition>> GetTransitionsAsync(string name, int limit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        cancellationToken.ThrowIfCancellationRequested();
+        await FlushTransitionsAsync().WaitAsync(cancellationToken);
         using var connection = Open();
         using var command = connection.CreateCommand();
         command.CommandText = """
@@ -67,6 +94,6 @@ public sealed partial class TetherStore
                 reader.GetString(3)));
         }
 
-        return Task.FromResult<IReadOnlyList<StatusTransition>>(transitions);
+        return transitions;
     }
 }

@@ -23,6 +23,8 @@ public sealed partial class TetherStore : IStatusSink, IDisposable
     private readonly string _connectionString;
     private readonly SecretProtector _protector;
     private readonly ConcurrentDictionary<string, SqliteTokenStore> _tokenStores = new(StringComparer.Ordinal);
+    private readonly object _transitionWrites = new();
+    private Task _transitionsWritten = Task.CompletedTask;
 
     private TetherStore(TetherPaths paths, string keySource, byte[] key, TimeProvider timeProvider, ILogger logger)
     {
@@ -85,17 +87,35 @@ public sealed partial class TetherStore : IStatusSink, IDisposable
         cancellationToken.ThrowIfCancellationRequested();
         var logger = (ILogger?)loggerFactory?.CreateLogger<TetherStore>() ?? NullLogger.Instance;
 
-        // SQLite gives its WAL and shared-memory files the database file's permissions: start it user-only.
-        TetherPaths.CreatePrivateFile(paths.DatabasePath);
         var store = new TetherStore(paths, source.Name, key, timeProvider, logger);
         System.Security.Cryptography.CryptographicOperations.ZeroMemory(key);
-        using (var connection = store.Open())
+        try
         {
+            // SQLite gives its WAL and shared-memory files the database file's permissions: start it user-only.
+            TetherPaths.CreatePrivateFile(paths.DatabasePath);
+            using var connection = store.Open();
             StoreSchema.Migrate(connection, paths.DatabasePath);
+        }
+        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
+        {
+            store.Dispose();
+            throw Unreadable(paths.DatabasePath, ex);
         }
 
         Log.Opened(logger, paths.DatabasePath, source.Name);
         return Task.FromResult(store);
+    }
+
+    /// <summary>
+    /// A store that cannot be opened is left exactly as it is (it may hold the only copy of the user's workloads): the
+    /// message names the file and says to move it aside.
+    /// </summary>
+    private static TetherStoreException Unreadable(string path, Exception ex)
+    {
+        var why = ex.Message.TrimEnd('.');
+        return new TetherStoreException(
+            $"the store {path} cannot be opened: {why}. It was left untouched; move it aside (mv {path} {path}.broken) and run again to start with an empty store",
+            ex);
     }
 
     /// <summary>Adds a workload; <see cref="WorkloadWriteResult.NameTaken"/> when the name is in use.</summary>
@@ -119,21 +139,22 @@ public sealed partial class TetherStore : IStatusSink, IDisposable
     }
 
     /// <summary>The workload named <paramref name="name"/>, or <see langword="null"/>.</summary>
-    public Task<WorkloadRecord?> GetWorkloadAsync(string name, CancellationToken cancellationToken)
+    public async Task<WorkloadRecord?> GetWorkloadAsync(string name, CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
+        // The status columns are written by queued transitions: read after those queued so far.
+        await FlushTransitionsAsync().WaitAsync(cancellationToken);
         using var connection = Open();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT * FROM workloads WHERE name = $name;";
         command.Parameters.AddWithValue("$name", name);
         using var reader = command.ExecuteReader();
-        return Task.FromResult(reader.Read() ? ReadWorkload(reader) : null);
+        return reader.Read() ? ReadWorkload(reader) : null;
     }
 
     /// <summary>Every workload, by name.</summary>
-    public Task<IReadOnlyList<WorkloadRecord>> ListWorkloadsAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<WorkloadRecord>> ListWorkloadsAsync(CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
+        await FlushTransitionsAsync().WaitAsync(cancellationToken);
         using var connection = Open();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT * FROM workloads ORDER BY name;";
@@ -144,7 +165,7 @@ public sealed partial class TetherStore : IStatusSink, IDisposable
             workloads.Add(ReadWorkload(reader));
         }
 
-        return Task.FromResult<IReadOnlyList<WorkloadRecord>>(workloads);
+        return workloads;
     }
 
     /// <summary>
@@ -201,8 +222,12 @@ public sealed partial class TetherStore : IStatusSink, IDisposable
         return _tokenStores.GetOrAdd(name, static (n, store) => new SqliteTokenStore(store, n), this);
     }
 
-    /// <summary>Closes pooled connections to the database file.</summary>
-    public void Dispose() => SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
+    /// <summary>Writes the transitions still queued (for a bounded time), then closes pooled connections to the database file.</summary>
+    public void Dispose()
+    {
+        FlushTransitionsAsync().Wait(TimeSpan.FromSeconds(10));
+        SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
+    }
 
     /// <summary>Moves every WAL page into the database file and truncates the WAL.</summary>
     internal void Checkpoint()

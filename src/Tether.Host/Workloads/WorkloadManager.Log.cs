@@ -11,5 +11,8 @@ internal sealed partial class WorkloadManager
 
         [LoggerMessage(2102, LogLevel.Information, "{workload}: removed with its secrets")]
         public static partial void WorkloadRemoved(ILogger logger, string workload);
+
+        [LoggerMessage(2103, LogLevel.Information, "{workload}: the same run again while {status}: trying again")]
+        public static partial void RunAgain(ILogger logger, string workload, string status);
     }
 }

@@ -1,86 +1,90 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Tether.Api;
-using Tether.Configuration;
 using Tether.Hosting;
 using Tether.Store;
-using Tether.Tokens;
 
 namespace Tether.Workloads;
 
-/// <summary>Every workload of one host: the REST API's operations, each workload's lifecycle, restore at start.</summary>
+/// <summary>
+/// The registry of one host's workloads: creates them (or tries one again), finds them, restores them at start. Each
+/// workload's lifecycle belongs to its <see cref="WorkloadController"/>.
+/// </summary>
 internal sealed partial class WorkloadManager : IAsyncDisposable
 {
-    private readonly ConcurrentDictionary<string, WorkloadRuntime> _workloads = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, WorkloadController> _workloads = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _createGate = new(1, 1);
-    private readonly TetherStore _store;
-    private readonly TimeProvider _time;
+    private readonly WorkloadServices _services;
+    private readonly FileLoggerProvider? _fileLogs;
     private readonly ILogger _logger;
-    private readonly FileLoggerProvider _fileLogs;
-    private readonly WorkloadStarter _starter;
 
-    public WorkloadManager(TetherStore store, TetherPaths paths, TokenLifecycleOptions tokenOptions, TimeProvider time, ILoggerFactory loggerFactory, FileLoggerProvider fileLogs)
+    public WorkloadManager(WorkloadServices services, FileLoggerProvider? fileLogs)
     {
-        _store = store;
-        _time = time;
+        _services = services;
         _fileLogs = fileLogs;
-        _logger = loggerFactory.CreateLogger<WorkloadManager>();
-        _ = paths;
-        _starter = new WorkloadStarter(store, tokenOptions, time, loggerFactory);
+        _logger = services.LoggerFactory.CreateLogger<WorkloadManager>();
     }
+
+    /// <summary>Raised for every accepted status transition of any workload, where it happens: handlers must be quick.</summary>
+    public event Action<string, StatusTransition>? Transitioned;
 
     public int Count => _workloads.Count;
 
-    internal WorkloadStarter Starter => _starter;
+    /// <summary>What the controllers share (tests reach the port seam through it).</summary>
+    internal WorkloadServices Services => _services;
 
     /// <summary>Brings back every workload the user did not stop, without a browser.</summary>
     public async Task RestoreAsync(CancellationToken cancellationToken)
     {
-        foreach (var record in await _store.ListWorkloadsAsync(cancellationToken))
+        foreach (var record in await _services.Store.ListWorkloadsAsync(cancellationToken))
         {
             // Whatever the last host recorded, nothing of this workload runs yet.
-            var runtime = NewRuntime(record with { Status = WorkloadStatus.Stopped });
-            _workloads[record.Name] = runtime;
+            var controller = NewController(record, WorkloadStatus.Stopped, portMayMove: false);
+            _workloads[record.Name] = controller;
             if (record.DesiredState == DesiredState.Running)
             {
-                Launch(runtime, interactive: false);
+                await controller.LaunchAsync(interactive: false, cancellationToken);
             }
         }
     }
 
-    public async Task<WorkloadView> RunAsync(RunWorkloadRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// <c>tether run</c>: creates the workload and starts it; the same run again (same name and URL) for a workload in
+    /// <c>error</c> or <c>unauthenticated</c> tries it again instead of saying the name is taken.
+    /// </summary>
+    public async Task<WorkloadController> RunAsync(RunWorkloadRequest request, CancellationToken cancellationToken)
     {
         var name = request.Name ?? WorkloadSpecs.NameFrom(request.Url);
         WorkloadSpecs.ValidateName(name);
-        WorkloadSpecs.ToRecord(name, request, 0);
+        var asked = WorkloadSpecs.ToRecord(name, request, 0);
         await _createGate.WaitAsync(cancellationToken);
         try
         {
-            if (_workloads.ContainsKey(name))
+            if (_workloads.TryGetValue(name, out var existing))
             {
-                throw new WorkloadException("conflict", $"a workload named '{name}' already exists; pick another --name, or 'tether rm {name}' first");
+                await RunAgainAsync(existing, asked, cancellationToken);
+                return existing;
             }
 
-            var port = _starter.ReservePort(request.Port, _workloads.Values.Select(w => w.Port));
-            if (await _store.AddWorkloadAsync(WorkloadSpecs.ToRecord(name, request, port), cancellationToken) == WorkloadWriteResult.NameTaken)
+            var port = ReservePort(request.Port);
+            if (await _services.Store.AddWorkloadAsync(asked with { Port = port }, cancellationToken) == WorkloadWriteResult.NameTaken)
             {
-                throw new WorkloadException("conflict", $"a workload named '{name}' already exists; pick another --name, or 'tether rm {name}' first");
+                throw WorkloadException.Conflict($"a workload named '{name}' already exists; pick another --name, or 'tether rm {name}' first");
             }
 
-            await _store.SetSecretAsync(name, SecretKind.ClientSecret, request.ClientSecret, cancellationToken);
-            await _store.SetSecretAsync(name, SecretKind.BearerToken, request.BearerToken, cancellationToken);
+            await _services.Store.SetSecretAsync(name, SecretKind.ClientSecret, request.ClientSecret, cancellationToken);
+            await _services.Store.SetSecretAsync(name, SecretKind.BearerToken, request.BearerToken, cancellationToken);
             if (request.Headers is { Count: > 0 } headers)
             {
-                await _store.SetSecretAsync(name, SecretKind.Headers, string.Join('\n', headers), cancellationToken);
+                await _services.Store.SetSecretAsync(name, SecretKind.Headers, string.Join('\n', headers), cancellationToken);
             }
 
-            var record = await _store.GetWorkloadAsync(name, cancellationToken) ?? throw WorkloadException.NotFound(name);
-            var runtime = NewRuntime(record);
-            runtime.PortMayMove = request.Port is null;
-            _workloads[name] = runtime;
+            var record = await _services.Store.GetWorkloadAsync(name, cancellationToken) ?? throw WorkloadException.NotFound(name);
+            var controller = NewController(record, record.Status, portMayMove: request.Port is null);
+            _workloads[name] = controller;
             Log.WorkloadCreated(_logger, name, record.RemoteUrl, port);
-            Launch(runtime, interactive: true);
-            return View(runtime);
+            await controller.LaunchAsync(interactive: true, cancellationToken);
+            return controller;
         }
         finally
         {
@@ -88,196 +92,75 @@ internal sealed partial class WorkloadManager : IAsyncDisposable
         }
     }
 
-    public IReadOnlyList<WorkloadView> List(bool all) =>
+    /// <summary>Every workload by name; without <paramref name="all"/>, only those the user has not stopped.</summary>
+    public IReadOnlyList<WorkloadController> List(bool all) =>
         _workloads.Values
-            .Where(w => all || w.Tracker.Status is WorkloadStatus.Running or WorkloadStatus.AuthRetrying)
+            .Where(w => all || w.Status.IsShownByDefault())
             .OrderBy(w => w.Name, StringComparer.Ordinal)
-            .Select(View)
             .ToList();
 
-    public async Task<WorkloadDetailView> GetAsync(string name, CancellationToken cancellationToken)
-    {
-        var runtime = Find(name);
-        var history = await _store.GetTransitionsAsync(name, 100, cancellationToken);
-        return new WorkloadDetailView(
-            View(runtime),
-            history.Select(t => new TransitionView(t.At, t.From.ToWire(), t.To.ToWire(), t.Reason)).ToList());
-    }
-
-    public WorkloadHealthView Health(string name)
-    {
-        var runtime = Find(name);
-        return new WorkloadHealthView(name, runtime.Tracker.Status.ToHealth().ToWire(), runtime.Tracker.Status.ToWire(), runtime.Tracker.Reason);
-    }
-
-    public async Task<WorkloadView> StopAsync(string name, CancellationToken cancellationToken)
-    {
-        var runtime = Find(name);
-        await _store.SetDesiredStateAsync(name, DesiredState.Stopped, cancellationToken);
-        await StopUnderGateAsync(runtime, "stopped by the user", cancellationToken);
-
-        return View(runtime);
-    }
-
-    public async Task<WorkloadView> StartAsync(string name, CancellationToken cancellationToken)
-    {
-        var runtime = Find(name);
-        await _store.SetDesiredStateAsync(name, DesiredState.Running, cancellationToken);
-        await StopUnderGateAsync(runtime, "restarting", cancellationToken);
-
-        Launch(runtime, interactive: false);
-        return View(runtime);
-    }
-
-    public async Task<WorkloadView> ReauthAsync(string name, bool reregister, CancellationToken cancellationToken)
-    {
-        var runtime = Find(name);
-        if (runtime.Record.Config.UsesBearerToken || runtime.Record.Config.NoAuth)
-        {
-            throw WorkloadException.BadRequest($"{name} does not use OAuth ({WorkloadSpecs.Auth(runtime.Record.Config)}); nothing to sign in to");
-        }
-
-        await _store.SetDesiredStateAsync(name, DesiredState.Running, cancellationToken);
-        if (runtime.Run is { } pending)
-        {
-            await pending.CancelAsync();
-        }
-
-        await runtime.Gate.WaitAsync(cancellationToken);
-        try
-        {
-            await _starter.StopAsync(runtime, reregister ? "re-authenticating with a new client registration" : "re-authenticating");
-            if (reregister)
-            {
-                await _starter.ForgetRegistrationAsync(runtime, cancellationToken);
-            }
-
-            await _store.SetSecretAsync(name, SecretKind.AccessToken, null, cancellationToken);
-            await _store.SetSecretAsync(name, SecretKind.RefreshToken, null, cancellationToken);
-        }
-        finally
-        {
-            runtime.Gate.Release();
-        }
-
-        Launch(runtime, interactive: true);
-        return View(runtime);
-    }
+    public WorkloadController Find(string name) =>
+        _workloads.TryGetValue(name, out var controller) ? controller : throw WorkloadException.NotFound(name);
 
     public async Task RemoveAsync(string name, CancellationToken cancellationToken)
     {
-        var runtime = Find(name);
-        if (runtime.Run is { } pending)
-        {
-            await pending.CancelAsync();
-        }
-
-        await runtime.Gate.WaitAsync(cancellationToken);
-        try
-        {
-            await _starter.StopAsync(runtime, "removing");
-            runtime.Tracker.TryTransition(WorkloadStatus.Removing, "removed by the user");
-            await _store.RemoveWorkloadAsync(name, cancellationToken);
-            _workloads.TryRemove(name, out _);
-            _fileLogs.DeleteWorkloadLog(name);
-            Log.WorkloadRemoved(_logger, name);
-        }
-        finally
-        {
-            runtime.Gate.Release();
-        }
+        await Find(name).RemoveAsync(cancellationToken);
+        _workloads.TryRemove(name, out _);
+        _fileLogs?.DeleteWorkloadLog(name);
+        Log.WorkloadRemoved(_logger, name);
     }
 
     public void NotifyNetworkChanged()
     {
-        foreach (var runtime in _workloads.Values)
+        foreach (var controller in _workloads.Values)
         {
-            runtime.Tokens?.NotifyNetworkChanged();
+            controller.NotifyNetworkChanged();
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        // A host shutdown is not a user's stop: the desired state stays, so the next host brings the workloads back.
-        await Task.WhenAll(_workloads.Values.Select(runtime => StopUnderGateAsync(runtime, "host shutting down", CancellationToken.None)));
+        await Task.WhenAll(_workloads.Values.Select(controller => controller.DisposeAsync().AsTask()));
+        await _services.Store.FlushTransitionsAsync();
+        _services.Http.Dispose();
     }
 
-    private async Task StopUnderGateAsync(WorkloadRuntime runtime, string reason, CancellationToken cancellationToken)
+    private async Task RunAgainAsync(WorkloadController existing, WorkloadRecord asked, CancellationToken cancellationToken)
     {
-        // A bring-up in progress holds the gate: cancel it first so that the stop does not wait for a sign-in.
-        if (runtime.Run is { } run)
+        var name = existing.Name;
+        var sameServer = string.Equals(existing.Record.RemoteUrl, asked.RemoteUrl, StringComparison.Ordinal);
+        if (sameServer && existing.Status is WorkloadStatus.Error or WorkloadStatus.Unauthenticated)
         {
-            await run.CancelAsync();
+            Log.RunAgain(_logger, name, existing.Status.ToWire());
+            await existing.RetryAsync(cancellationToken);
+            return;
         }
 
-        await runtime.Gate.WaitAsync(cancellationToken);
-        try
+        var hint = (sameServer, existing.Status) switch
         {
-            await _starter.StopAsync(runtime, reason);
-        }
-        finally
-        {
-            runtime.Gate.Release();
-        }
-    }
-
-    private void Launch(WorkloadRuntime runtime, bool interactive)
-    {
-        // Starting at once, so that the caller's view already says so (the CLI follows it through sign-in).
-        runtime.Tracker.TryTransition(WorkloadStatus.Starting, interactive ? "starting" : "starting without a browser");
-        var run = new CancellationTokenSource();
-        runtime.Run = run;
-        runtime.BringUp = Task.Run(async () =>
-        {
-            await runtime.Gate.WaitAsync(run.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            if (run.IsCancellationRequested)
-            {
-                return;
-            }
-
-            try
-            {
-                await _starter.BringUpAsync(runtime, interactive, run.Token);
-            }
-            finally
-            {
-                runtime.Gate.Release();
-            }
-        });
-    }
-
-    private WorkloadRuntime NewRuntime(WorkloadRecord record)
-    {
-        var tracker = new WorkloadStatusTracker(record.Name, record.Status, _store, _time);
-        return new WorkloadRuntime(record.Name, tracker) { Record = record };
-    }
-
-    private WorkloadRuntime Find(string name) =>
-        _workloads.TryGetValue(name, out var runtime) ? runtime : throw WorkloadException.NotFound(name);
-
-    private static WorkloadView View(WorkloadRuntime runtime)
-    {
-        var status = runtime.Tracker.Status;
-        var authenticating = status == WorkloadStatus.Authenticating;
-        return new WorkloadView
-        {
-            Name = runtime.Name,
-            Status = status.ToWire(),
-            StatusReason = runtime.Tracker.Reason,
-            Health = status.ToHealth().ToWire(),
-            Url = runtime.Endpoint?.Url.ToString() ?? WorkloadSpecs.LocalUrl(runtime.Record),
-            RemoteUrl = runtime.Record.RemoteUrl,
-            Transport = runtime.Record.Transport,
-            Port = runtime.Port,
-            CreatedAt = runtime.Record.CreatedAt,
-            UpdatedAt = runtime.Tracker.UpdatedAt,
-            Auth = WorkloadSpecs.Auth(runtime.Record.Config),
-            Issuer = runtime.Record.Config.Issuer,
-            ClientId = runtime.Record.Config.ClientId,
-            SignInUrl = authenticating ? runtime.SignInUrl : null,
-            SignInDeadline = authenticating ? runtime.SignInDeadline : null,
-            NextAttemptAt = runtime.Tokens?.NextAttemptAt,
-            TokenExpiresAt = runtime.Tokens?.AccessTokenExpiresAt,
+            (true, WorkloadStatus.Stopped) => $"it is stopped: 'tether start {name}' starts it",
+            (true, _) => $"it is {existing.Status.ToWire()} at {existing.Snapshot().LocalUrl}",
+            _ => $"it points at {existing.Record.RemoteUrl}; pick another --name, or 'tether rm {name}' first",
         };
+        throw WorkloadException.Conflict($"a workload named '{name}' already exists; {hint}");
     }
+
+    /// <summary>The port asked for, or a free loopback one (kept for the workload's whole life).</summary>
+    private int ReservePort(int? requested)
+    {
+        if (requested is not { } port)
+        {
+            return _services.FreePort();
+        }
+
+        if (port is < 1 or > 65535)
+        {
+            throw WorkloadException.BadRequest($"--port {port} is not a port (1-65535)");
+        }
+
+        return _workloads.Values.Any(w => w.Port == port) ? throw WorkloadException.Conflict($"port {port} is already used by another workload") : port;
+    }
+
+    private WorkloadController NewController(WorkloadRecord record, WorkloadStatus initial, bool portMayMove) =>
+        new(record, initial, portMayMove, _services, (name, transition) => Transitioned?.Invoke(name, transition));
 }

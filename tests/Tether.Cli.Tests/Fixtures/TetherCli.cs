@@ -8,13 +8,19 @@ public sealed class TetherCli : IAsyncDisposable
 {
     private static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(90);
 
-    public TetherCli()
+    /// <summary>A throw-away home; with <paramref name="createHome"/> false it does not exist yet (a first run).</summary>
+    public TetherCli(bool createHome = true)
     {
-        Home = Directory.CreateTempSubdirectory("tether-cli-test-").FullName;
+        Root = Directory.CreateTempSubdirectory("tether-cli-test-").FullName;
+        Home = createHome ? Root : Path.Combine(Root, "state", "tether");
+        Environment["TETHER_SERVER_ANSWER_WAIT"] = "2m";
     }
 
     /// <summary>The <c>TETHER_HOME</c> of every command this instance runs.</summary>
     public string Home { get; }
+
+    /// <summary>The temporary folder holding <see cref="Home"/>, removed at the end.</summary>
+    public string Root { get; }
 
     /// <summary>Extra environment for every command (token settings, BROWSER, …).</summary>
     public Dictionary<string, string> Environment { get; } = new(StringComparer.Ordinal);
@@ -83,9 +89,9 @@ public sealed class TetherCli : IAsyncDisposable
 
         try
         {
-            Directory.Delete(Home, recursive: true);
+            Directory.Delete(Root, recursive: true);
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
         }
     }

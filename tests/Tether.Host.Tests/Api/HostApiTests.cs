@@ -14,7 +14,7 @@ public sealed class HostApiTests : IAsyncLifetime
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     public async ValueTask InitializeAsync() =>
-        _host = await TetherHost.StartAsync(new TetherHostOptions { Paths = new TetherPaths(_home), TokenOptions = new() }, Ct);
+        _host = await TetherHost.StartAsync(new TetherHostOptions { Paths = new TetherPaths(_home), TokenOptions = new(), ServerAnswerWait = TimeSpan.FromMinutes(2) }, Ct);
 
     public async ValueTask DisposeAsync()
     {

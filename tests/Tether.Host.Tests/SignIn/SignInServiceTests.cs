@@ -32,7 +32,7 @@ public sealed class SignInServiceTests : IAsyncLifetime
         Directory.Delete(_home, recursive: true);
     }
 
-    private SignInService Service => new(_http, _store, TimeProvider.System);
+    private SignInService Service => new(_http, _store, TimeProvider.System, TimeSpan.FromMinutes(2));
 
     [Fact]
     public async Task SignInAsync_DynamicRegistrationAndPkce_TokensTheMcpServerAccepts()
@@ -188,7 +188,7 @@ public sealed class SignInServiceTests : IAsyncLifetime
     {
         using var http = new HttpClient(new StubHandler(_ => new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(body, Encoding.UTF8, "application/json") }));
 
-        var ex = await Assert.ThrowsAsync<SignInException>(() => AuthorizationServerMetadata.DiscoverAsync(new MetadataFetcher(http, TimeProvider.System), new Uri("https://as.example"), Ct));
+        var ex = await Assert.ThrowsAsync<SignInException>(() => AuthorizationServerMetadata.DiscoverAsync(new MetadataFetcher(http, TimeProvider.System, TimeSpan.FromSeconds(15)), new Uri("https://as.example"), Ct));
 
         Assert.Contains(reason, ex.Message, StringComparison.Ordinal);
     }
@@ -199,7 +199,7 @@ public sealed class SignInServiceTests : IAsyncLifetime
         var huge = "{\"issuer\":\"" + new string('x', MetadataFetcher.MaxBytes * 4) + "\"}";
         using var http = new HttpClient(new StubHandler(_ => new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(huge) }));
 
-        var ex = await Assert.ThrowsAsync<SignInException>(() => AuthorizationServerMetadata.DiscoverAsync(new MetadataFetcher(http, TimeProvider.System), new Uri("https://as.example"), Ct));
+        var ex = await Assert.ThrowsAsync<SignInException>(() => AuthorizationServerMetadata.DiscoverAsync(new MetadataFetcher(http, TimeProvider.System, TimeSpan.FromSeconds(15)), new Uri("https://as.example"), Ct));
 
         Assert.Contains("larger than", ex.Message, StringComparison.Ordinal);
     }
@@ -214,7 +214,7 @@ public sealed class SignInServiceTests : IAsyncLifetime
             return response;
         }));
 
-        var ex = await Assert.ThrowsAsync<SignInException>(() => AuthorizationServerMetadata.DiscoverAsync(new MetadataFetcher(http, TimeProvider.System), new Uri("https://as.example"), Ct));
+        var ex = await Assert.ThrowsAsync<SignInException>(() => AuthorizationServerMetadata.DiscoverAsync(new MetadataFetcher(http, TimeProvider.System, TimeSpan.FromSeconds(15)), new Uri("https://as.example"), Ct));
 
         Assert.Contains("redirects", ex.Message, StringComparison.Ordinal);
     }
@@ -229,7 +229,7 @@ public sealed class SignInServiceTests : IAsyncLifetime
             return new HttpResponseMessage(HttpStatusCode.NotFound);
         }));
 
-        await Assert.ThrowsAsync<SignInException>(() => AuthorizationServerMetadata.DiscoverAsync(new MetadataFetcher(http, TimeProvider.System), new Uri("https://as.example/tenant1"), Ct));
+        await Assert.ThrowsAsync<SignInException>(() => AuthorizationServerMetadata.DiscoverAsync(new MetadataFetcher(http, TimeProvider.System, TimeSpan.FromSeconds(15)), new Uri("https://as.example/tenant1"), Ct));
 
         Assert.Equal(
             [

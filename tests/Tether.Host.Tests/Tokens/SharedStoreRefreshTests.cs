@@ -32,7 +32,7 @@ public sealed class SharedStoreRefreshTests : IAsyncLifetime
         using var storeA = await TetherStore.OpenAsync(paths, KeySourceMode.File, TimeProvider.System, NullLoggerFactory.Instance, Ct);
         using var storeB = await TetherStore.OpenAsync(paths, KeySourceMode.File, TimeProvider.System, NullLoggerFactory.Instance, Ct);
         using var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = false });
-        var signIn = new SignInService(http, storeA, TimeProvider.System);
+        var signIn = new SignInService(http, storeA, TimeProvider.System, TimeSpan.FromMinutes(2));
         var challenge = await signIn.DetectAsync(_sandbox.McpUrl, Ct);
         var result = await signIn.SignInAsync(new SignInRequest { McpUrl = _sandbox.McpUrl }, challenge, url => _ = _sandbox.CompleteSignInAsync(url, Ct), Ct);
         await storeA.AddWorkloadAsync(new WorkloadRecord("shared", _sandbox.McpUrl.AbsoluteUri, "streamable-http", 1, new WorkloadConfig()), Ct);

@@ -25,7 +25,7 @@ public sealed class WorkloadSignInTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _sandbox = await SandboxServer.StartAsync(new SandboxOptions(), Ct);
-        _host = await TetherHost.StartAsync(new TetherHostOptions { Paths = new TetherPaths(_home), TokenOptions = new(), Advertise = false }, Ct);
+        _host = await TetherHost.StartAsync(new TetherHostOptions { Paths = new TetherPaths(_home), TokenOptions = new(), Advertise = false, ServerAnswerWait = TimeSpan.FromMinutes(2) }, Ct);
     }
 
     public async ValueTask DisposeAsync()
@@ -99,7 +99,7 @@ public sealed class WorkloadSignInTests : IAsyncLifetime
         holder.Start();
         var taken = ((IPEndPoint)holder.LocalEndpoint).Port;
         var picks = 0;
-        _host.Workloads.Starter.FreePort = () => Interlocked.Increment(ref picks) == 1 ? taken : LoopbackPorts.Free();
+        _host.Registry.Services.FreePort = () => Interlocked.Increment(ref picks) == 1 ? taken : LoopbackPorts.Free();
 
         var view = await RunAndSignInAsync(new RunWorkloadRequest { Url = _sandbox.McpUrl.AbsoluteUri, Name = "moved" });
 
