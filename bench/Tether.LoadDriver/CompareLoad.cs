@@ -28,6 +28,13 @@ internal static class CompareLoad
                 await target.InitializeAsync(cancellationToken);
             }
 
+            if (tool == "echo")
+            {
+                // The first calls after the host started (its ReadyToRun code not yet tiered up), before any warm-up.
+                var cold = await viaTether.RunAsync(1, TimeSpan.FromSeconds(2), cancellationToken);
+                summary.Add($"first 2 s after the host started, 1 caller: Tether {cold.RequestsPerSecond:0} req/s, p50 {cold.P50:0.000} ms, p99 {cold.P99:0.000} ms ({cold.LatenciesMs.Length} calls)");
+            }
+
             foreach (var concurrency in new[] { 1, 32 })
             {
                 foreach (var target in targets)

@@ -36,6 +36,7 @@ public sealed partial class LocalEndpoint : IAsyncDisposable
     private readonly string _mcpUpstreamPath;
     private readonly Uri _mcpDestination;
     private readonly AnnouncedPaths _announced = new();
+    private readonly Action<Uri> _announce;
 
     private LocalEndpoint(LocalEndpointServer server, PortListener listener, LocalEndpointOptions options, IAccessTokenSource tokens, ILogger logger)
     {
@@ -52,6 +53,7 @@ public sealed partial class LocalEndpoint : IAsyncDisposable
         _mcpDestination = new Uri(_remoteAuthority + _mcpUpstreamPath);
         _localOrigin = new Uri($"http://127.0.0.1:{Port}/");
         Url = new Uri(_localOrigin, options.RemoteUrl.PathAndQuery);
+        _announce = _announced.Add;
         _forwarder = server.Forwarder;
         _upstream = server.Upstream;
     }
@@ -117,7 +119,7 @@ public sealed partial class LocalEndpoint : IAsyncDisposable
             context.Request.EnableBuffering(MaxRetriedBody);
         }
 
-        var transformer = new BearerTransformer(destination, _remoteOrigin, _localOrigin, answer.AccessToken, _options.Headers, holdBack401: answer.AccessToken is not null, _announced.Add);
+        var transformer = new BearerTransformer(destination, _remoteOrigin, _localOrigin, answer.AccessToken, _options.Headers, holdBack401: answer.AccessToken is not null, _announce);
         await ForwardAsync(context, transformer);
         if (!transformer.Rejected)
         {
@@ -135,7 +137,7 @@ public sealed partial class LocalEndpoint : IAsyncDisposable
 
         ResetResponse(context);
         context.Request.Body.Position = 0;
-        var again = new BearerTransformer(destination, _remoteOrigin, _localOrigin, fresh.AccessToken, _options.Headers, holdBack401: true, _announced.Add);
+        var again = new BearerTransformer(destination, _remoteOrigin, _localOrigin, fresh.AccessToken, _options.Headers, holdBack401: true, _announce);
         await ForwardAsync(context, again);
         if (again.Rejected)
         {
