@@ -116,6 +116,6 @@ internal sealed class LocalEndpointServer : IAsyncDisposable
 
     private Task DispatchAsync(HttpContext context) =>
         _endpoints.TryGetValue(context.Connection.LocalPort, out var endpoint)
-            ? endpoint.HandleAsync(context)
+            ? endpoint.ServeAsync(context)
             : ProxyAnswers.WriteAsync(context, StatusCodes.Status404NotFound, null, "no workload listens on this port any more");
 }

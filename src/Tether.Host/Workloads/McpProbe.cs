@@ -3,6 +3,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Tether.Configuration;
+using Tether.Hosting;
 using Tether.SignIn;
 
 namespace Tether.Workloads;
@@ -12,10 +14,9 @@ namespace Tether.Workloads;
 /// answer (a JSON-RPC message or an event stream) or a 401 challenge. A typo'd path (404 HTML) or a plain web server
 /// (501) is an error naming what came back.
 /// </summary>
-internal sealed class McpProbe(HttpClient http, TimeProvider time)
+internal sealed class McpProbe(HttpClient http, TimeProvider time, TimeSpan answerWait)
 {
     private const int MaxBodyBytes = 64 * 1024;
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
 
     private const string Initialize =
         """{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"tether","version":"1"}}}""";
@@ -33,7 +34,7 @@ internal sealed class McpProbe(HttpClient http, TimeProvider time)
 
         request.Headers.Accept.ParseAdd(sse ? "text/event-stream" : "application/json, text/event-stream");
         AddCredentials(request, bearerToken, headers);
-        using var timeout = new CancellationTokenSource(Timeout, time);
+        using var timeout = new CancellationTokenSource(answerWait, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
@@ -52,7 +53,7 @@ internal sealed class McpProbe(HttpClient http, TimeProvider time)
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return new McpProbeResult(McpProbeKind.Unreachable, Problem: $"{url} did not answer within {Timeout.TotalSeconds:0}s");
+            return new McpProbeResult(McpProbeKind.Unreachable, Problem: $"{url} did not answer within {DurationParser.Format(answerWait)} ({HostSettings.ServerAnswerWaitVariable} sets this limit)");
         }
     }
 
