@@ -12,8 +12,8 @@ public sealed class LocalEndpointRetryTests : IAsyncLifetime
     private readonly ScriptedTokens _tokens = new();
     private readonly HttpClient _client = new(new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = false });
     private readonly List<IReadOnlyList<string>> _stepUps = [];
-    private readonly List<LocalEndpoint> _endpoints = [];
     private Upstream _upstream = null!;
+    private readonly List<LocalEndpoint> _endpoints = [];
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -30,10 +30,10 @@ public sealed class LocalEndpointRetryTests : IAsyncLifetime
         _client.Dispose();
     }
 
-    /// <summary>The local URL of a workload whose remote MCP URL is <paramref name="remotePath"/> on the upstream (only that path is forwarded).</summary>
-    private async Task<Uri> Through(string remotePath)
+    /// <summary>The local URL of a workload whose remote MCP URL is the upstream's <paramref name="path"/>.</summary>
+    private async Task<Uri> LocalAsync(string path)
     {
-        var options = new LocalEndpointOptions("w", new Uri(_upstream.BaseUrl, remotePath), 0, [])
+        var options = new LocalEndpointOptions("w", new Uri(_upstream.BaseUrl, path), 0, [])
         {
             OnStepUp = scopes =>
             {
@@ -47,7 +47,7 @@ public sealed class LocalEndpointRetryTests : IAsyncLifetime
         };
         var endpoint = await LocalEndpoint.StartAsync(options, _tokens, NullLoggerFactory.Instance, Ct);
         _endpoints.Add(endpoint);
-        return endpoint.Url;
+        return new Uri($"http://127.0.0.1:{endpoint.Port}/{path}");
     }
 
     [Theory]
@@ -55,7 +55,7 @@ public sealed class LocalEndpointRetryTests : IAsyncLifetime
     [InlineData("DELETE")]
     public async Task GetOrDelete_UpstreamRejectsToken_OneRefreshAndTheRequestSentAgain(string method)
     {
-        using var response = await _client.SendAsync(new HttpRequestMessage(new HttpMethod(method), await Through("guarded")), Ct);
+        using var response = await _client.SendAsync(new HttpRequestMessage(new HttpMethod(method), await LocalAsync("guarded")), Ct);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal($"{method} ok", await response.Content.ReadAsStringAsync(Ct));
@@ -71,7 +71,7 @@ public sealed class LocalEndpointRetryTests : IAsyncLifetime
             ? TokenAnswer.FromToken("at-2")
             : new TokenAnswer(TokenAnswerKind.Unauthenticated, null, 0, "w needs a new sign-in: run 'tether reauth w'");
 
-        using var response = await _client.GetAsync(await Through("guarded"), Ct);
+        using var response = await _client.GetAsync(await LocalAsync("guarded"), Ct);
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Contains("tether reauth w", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
@@ -83,7 +83,7 @@ public sealed class LocalEndpointRetryTests : IAsyncLifetime
     {
         _tokens.Answer = TokenAnswer.FromToken("at-good");
 
-        using var response = await _client.PostAsync(await Through("scoped"), new StringContent("""{"jsonrpc":"2.0","id":7,"method":"tools/call"}""", Encoding.UTF8, "application/json"), Ct);
+        using var response = await _client.PostAsync(await LocalAsync("scoped"), new StringContent("""{"jsonrpc":"2.0","id":7,"method":"tools/call"}""", Encoding.UTF8, "application/json"), Ct);
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Empty(response.Headers.WwwAuthenticate);
@@ -98,7 +98,7 @@ public sealed class LocalEndpointRetryTests : IAsyncLifetime
     [Fact]
     public async Task Post_PlainForbidden_PassedThroughUnchanged()
     {
-        using var response = await _client.PostAsync(await Through("status/403"), new StringContent("{}", Encoding.UTF8, "application/json"), Ct);
+        using var response = await _client.PostAsync(await LocalAsync("status/403"), new StringContent("{}", Encoding.UTF8, "application/json"), Ct);
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Empty(_stepUps);
