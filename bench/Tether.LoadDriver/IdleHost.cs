@@ -41,7 +41,8 @@ internal static class IdleHost
                 Figures.Line($"  {failed.Name}: {failed.Status} ({failed.StatusReason})");
             }
 
-            await Task.Delay(TimeSpan.FromSeconds(15), cancellationToken);
+            // Settle: start-up work (tiered JIT finishing, first timers) is not idle cost.
+            await Task.Delay(TimeSpan.FromSeconds(30), cancellationToken);
             var settled = Figures.SettledWorkingSet();
             using var self = Process.GetCurrentProcess();
             var cpuBefore = self.TotalProcessorTime;
@@ -50,7 +51,7 @@ internal static class IdleHost
             self.Refresh();
             var cpu = (self.TotalProcessorTime - cpuBefore).TotalMilliseconds / wall.Elapsed.TotalMilliseconds * 100;
             Figures.Line($"idle over {seconds} s: CPU {cpu:0.00} % of one core, working set {Figures.Megabytes(self.WorkingSet64):0.0} MB (process before the host: {Figures.Megabytes(baseline):0.0} MB; after settling: {Figures.Megabytes(settled):0.0} MB), managed heap {Figures.Megabytes(GC.GetGCMemoryInfo().HeapSizeBytes):0.0} MB, threads {self.Threads.Count}");
-            Figures.Line($"goal: <= 200 MB and about 0 % CPU");
+            Figures.Line($"goal: <= 0.2 % of one core and <= 120 MB over 2 minutes after the settle");
             return running == count ? 0 : 1;
         }
         finally

@@ -6,14 +6,22 @@ namespace Tether.LoadDriver;
 internal static class LoadCommands
 {
     private const string Usage =
-        "usage: Tether.LoadDriver proxy [--concurrency 32] [--seconds 10] [--warmup 8]\n" +
+        "usage: Tether.LoadDriver compare [--seconds 5] [--rounds 3] [--warmup 3]   (needs bench/scripts/install-nginx.sh)\n" +
+        "       Tether.LoadDriver proxy [--concurrency 32] [--seconds 10] [--warmup 8]\n" +
         "       Tether.LoadDriver sse [--megabytes 100]\n" +
-        "       Tether.LoadDriver idle [--workloads 100] [--seconds 30]\n" +
+        "       Tether.LoadDriver idle [--workloads 100] [--seconds 120]\n" +
         "       Tether.LoadDriver list [--runs 20]\n" +
         "       Tether.LoadDriver stdio [--runs 10] [--calls 500]";
 
     public static async Task<int> RunAsync(string[] args)
     {
+        // The comparison's own children: a server in a process of its own.
+        switch (args)
+        {
+            case ["upstream-child"]:
+                return await BenchUpstream.RunAsync();
+        }
+
         if (args.Length == 0 || !TryOptions(args.AsSpan(1), out var options))
         {
             await Console.Error.WriteLineAsync(Usage);
@@ -24,9 +32,10 @@ internal static class LoadCommands
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(15));
         return args[0] switch
         {
+            "compare" => await CompareLoad.RunAsync(Get("seconds", 5), Get("rounds", 3), Get("warmup", 3), timeout.Token),
             "proxy" => await ProxyLoad.RunAsync(Get("concurrency", 32), Get("seconds", 10), Get("warmup", 8), timeout.Token),
             "sse" => await SseLoad.RunAsync(Get("megabytes", 100), timeout.Token),
-            "idle" => await IdleHost.RunAsync(Get("workloads", 100), Get("seconds", 30), timeout.Token),
+            "idle" => await IdleHost.RunAsync(Get("workloads", 100), Get("seconds", 120), timeout.Token),
             "list" => await ListTiming.RunAsync(Get("runs", 20), timeout.Token),
             "stdio" => await StdioLoad.RunAsync(Get("runs", 10), Get("calls", 500), timeout.Token),
             _ => await UsageAsync(),

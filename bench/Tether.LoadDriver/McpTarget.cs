@@ -6,7 +6,7 @@ using System.Text;
 namespace Tether.LoadDriver;
 
 /// <summary>One MCP session at one URL (the sandbox straight, or through a local endpoint), driven with <c>tools/call</c>.</summary>
-internal sealed class McpTarget(string name, Uri url, string? bearer) : IDisposable
+internal sealed class McpTarget(string name, Uri url, string? bearer, string tool = "echo") : IDisposable
 {
     private readonly HttpClient _http = new(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false, MaxConnectionsPerServer = 1024 });
     private string? _session;
@@ -44,7 +44,7 @@ internal sealed class McpTarget(string name, Uri url, string? bearer) : IDisposa
         {
             var text = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"hello-{worker}-{i}");
             var body = "{\"jsonrpc\":\"2.0\",\"id\":" + (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)
-                + ",\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{\"message\":\"" + text + "\"}}}";
+                + ",\"method\":\"tools/call\",\"params\":{\"name\":\"" + tool + "\",\"arguments\":{\"message\":\"" + text + "\"}}}";
             var start = Stopwatch.GetTimestamp();
             using var response = await SendAsync(body, cancellationToken);
             var answer = await response.Content.ReadAsStringAsync(cancellationToken);

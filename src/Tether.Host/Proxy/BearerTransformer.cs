@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Http;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -27,7 +26,11 @@ internal sealed class BearerTransformer(Uri destination, Uri remoteOrigin, Uri l
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
         proxyRequest.RequestUri = destination;
         proxyRequest.Headers.Host = null;
-        proxyRequest.Headers.Authorization = bearer is null ? null : new AuthenticationHeaderValue("Bearer", bearer);
+        proxyRequest.Headers.Remove("Authorization");
+        if (bearer is not null)
+        {
+            proxyRequest.Headers.TryAddWithoutValidation("Authorization", "Bearer " + bearer);
+        }
 
         // The client's origin and cookies belong to the local endpoint, not to the remote server.
         proxyRequest.Headers.Remove("Origin");

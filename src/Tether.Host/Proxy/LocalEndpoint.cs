@@ -1,11 +1,5 @@
-using System.Net;
-using System.Net.Sockets;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Tether.Tokens;
 using Yarp.ReverseProxy.Forwarder;
@@ -28,7 +22,8 @@ public sealed partial class LocalEndpoint : IAsyncDisposable
     /// </summary>
     private static readonly ForwarderRequestConfig Forwarding = new() { ActivityTimeout = Timeout.InfiniteTimeSpan };
 
-    private readonly WebApplication _app;
+    private readonly LocalEndpointServer _server;
+    private readonly PortListener _listener;
     private readonly LocalEndpointOptions _options;
     private readonly IAccessTokenSource _tokens;
     private readonly HttpMessageInvoker _upstream;
@@ -39,33 +34,30 @@ public sealed partial class LocalEndpoint : IAsyncDisposable
     private readonly string _remoteAuthority;
     private readonly string _mcpPath;
     private readonly string _mcpUpstreamPath;
+    private readonly Uri _mcpDestination;
     private readonly AnnouncedPaths _announced = new();
+    private readonly Action<Uri> _announce;
+    private readonly Func<HttpContext, Task> _handle;
 
-    private LocalEndpoint(WebApplication app, LocalEndpointOptions options, IAccessTokenSource tokens, int port, ILogger logger)
+    private LocalEndpoint(LocalEndpointServer server, PortListener listener, LocalEndpointOptions options, IAccessTokenSource tokens, ILogger logger)
     {
-        _app = app;
+        _server = server;
+        _listener = listener;
         _options = options;
         _tokens = tokens;
         _logger = logger;
-        Port = port;
+        Port = listener.Port;
         _remoteOrigin = new Uri(options.RemoteUrl.GetLeftPart(UriPartial.Authority));
         _remoteAuthority = options.RemoteUrl.GetLeftPart(UriPartial.Authority);
         _mcpPath = AnnouncedPaths.Key(options.RemoteUrl);
         _mcpUpstreamPath = options.RemoteUrl.AbsolutePath;
-        _localOrigin = new Uri($"http://127.0.0.1:{port}/");
+        _mcpDestination = new Uri(_remoteAuthority + _mcpUpstreamPath);
+        _localOrigin = new Uri($"http://127.0.0.1:{Port}/");
         Url = new Uri(_localOrigin, options.RemoteUrl.PathAndQuery);
-        _forwarder = app.Services.GetRequiredService<IHttpForwarder>();
-        _upstream = new HttpMessageInvoker(new SocketsHttpHandler
-        {
-            // A bearer must never follow a redirect to another host; cookies belong to the client.
-            AllowAutoRedirect = false,
-            UseCookies = false,
-            AutomaticDecompression = DecompressionMethods.None,
-            ActivityHeadersPropagator = null,
-            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2),
-            ConnectTimeout = TimeSpan.FromSeconds(15),
-            EnableMultipleHttp2Connections = true,
-        });
+        _announce = _announced.Add;
+        _handle = HandleAsync;
+        _forwarder = server.Forwarder;
+        _upstream = server.Upstream;
     }
 
     /// <summary>The URL to give the MCP client.</summary>
@@ -74,45 +66,22 @@ public sealed partial class LocalEndpoint : IAsyncDisposable
     /// <summary>The loopback port.</summary>
     public int Port { get; }
 
-    /// <summary>Starts listening on 127.0.0.1.</summary>
+    /// <summary>Starts listening on 127.0.0.1, on the host's one server for every local endpoint.</summary>
     /// <exception cref="LocalEndpointPortInUseException">The port is taken.</exception>
     public static async Task<LocalEndpoint> StartAsync(LocalEndpointOptions options, IAccessTokenSource tokens, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
-        // An empty builder: no configuration files (and no file watcher per endpoint), no logging providers.
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(k =>
-        {
-            k.Listen(IPAddress.Loopback, options.Port);
-            k.AddServerHeader = false;
-            k.Limits.MinRequestBodyDataRate = null;
-        });
-        builder.Services.AddHttpForwarder();
-        var app = builder.Build();
-        LocalEndpoint? endpoint = null;
-        app.Run(context => Metrics.ProxyMetrics.MeasureAsync(context, options.Workload, endpoint!.HandleAsync));
-        try
-        {
-            await app.StartAsync(cancellationToken);
-        }
-        catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
-        {
-            await app.DisposeAsync();
-            throw new LocalEndpointPortInUseException(options.Port, ex);
-        }
-
-        var port = options.Port != 0 ? options.Port : new Uri(app.Urls.First()).Port;
-        endpoint = new LocalEndpoint(app, options, tokens, port, loggerFactory.CreateLogger<LocalEndpoint>());
-        return endpoint;
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        var server = await LocalEndpointServer.SharedAsync(cancellationToken);
+        var logger = loggerFactory.CreateLogger<LocalEndpoint>();
+        return await server.AddAsync(options.Port, (_, listener) => new LocalEndpoint(server, listener, options, tokens, logger), cancellationToken);
     }
 
     /// <inheritdoc/>
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync(CancellationToken.None);
-        await _app.DisposeAsync();
-        _upstream.Dispose();
-    }
+    public async ValueTask DisposeAsync() => await _server.RemoveAsync(this, _listener);
+
+    /// <summary>Serves one request that came in on this endpoint's port, measured for the metrics.</summary>
+    internal Task ServeAsync(HttpContext context) => Metrics.ProxyMetrics.MeasureAsync(context, _options.Workload, _handle);
 
     private async Task HandleAsync(HttpContext context)
     {
@@ -154,7 +123,7 @@ public sealed partial class LocalEndpoint : IAsyncDisposable
             context.Request.EnableBuffering(MaxRetriedBody);
         }
 
-        var transformer = new BearerTransformer(destination, _remoteOrigin, _localOrigin, answer.AccessToken, _options.Headers, holdBack401: answer.AccessToken is not null, _announced.Add);
+        var transformer = new BearerTransformer(destination, _remoteOrigin, _localOrigin, answer.AccessToken, _options.Headers, holdBack401: answer.AccessToken is not null, _announce);
         await ForwardAsync(context, transformer);
         if (transformer.StepUpScopes is { } stepUp)
         {
@@ -183,7 +152,7 @@ public sealed partial class LocalEndpoint : IAsyncDisposable
             context.Request.Body.Position = 0;
         }
 
-        var again = new BearerTransformer(destination, _remoteOrigin, _localOrigin, fresh.AccessToken, _options.Headers, holdBack401: true, _announced.Add);
+        var again = new BearerTransformer(destination, _remoteOrigin, _localOrigin, fresh.AccessToken, _options.Headers, holdBack401: true, _announce);
         await ForwardAsync(context, again);
         if (again.StepUpScopes is { } stepUpAgain)
         {
@@ -251,6 +220,12 @@ public sealed partial class LocalEndpoint : IAsyncDisposable
         string upstreamPath;
         if (string.Equals(path, _mcpPath, StringComparison.Ordinal))
         {
+            // The common case, answered without building a URL per request.
+            if (!request.QueryString.HasValue)
+            {
+                return _mcpDestination;
+            }
+
             upstreamPath = _mcpUpstreamPath;
         }
         else if (!_announced.TryGet(path, out upstreamPath))
