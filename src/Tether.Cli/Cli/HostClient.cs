@@ -54,6 +54,10 @@ internal sealed class HostClient : IDisposable
     public Task<WorkloadView> RunAsync(RunWorkloadRequest request, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Post, "api/v1/workloads", JsonContent.Create(request, ApiJson.Default.RunWorkloadRequest), ApiReader.Workload, cancellationToken);
 
+    /// <summary>A one-time URL that opens the dashboard (the host exchanges it for a session cookie).</summary>
+    public Task<string> DashboardLinkAsync(CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, "api/v1/dashboard/links", null, json => json.GetProperty("url").GetString() ?? throw new FormatException("no url"), cancellationToken);
+
     public Task<WorkloadView> StopAsync(string name, CancellationToken cancellationToken) => ActAsync(name, "stop", null, cancellationToken);
 
     public Task<WorkloadView> StartAsync(string name, CancellationToken cancellationToken) => ActAsync(name, "start", null, cancellationToken);

@@ -12,16 +12,20 @@ internal static class HostLauncher
     /// It cannot start; the message says why and what to do. Its inner exception is a
     /// <see cref="HostAlreadyRunningException"/> when another host serves the same home.
     /// </exception>
-    public static async Task<TetherHost> StartInProcessAsync(bool restore, CancellationToken cancellationToken, bool logToConsole = false)
+    public static async Task<TetherHost> StartInProcessAsync(bool restore, CancellationToken cancellationToken, bool logToConsole = false, int? metricsPort = null)
     {
         try
         {
-            return await TetherHost.StartAsync(new TetherHostOptions { LogToConsole = logToConsole, RestoreWorkloads = restore }, cancellationToken);
+            return await TetherHost.StartAsync(new TetherHostOptions { LogToConsole = logToConsole, RestoreWorkloads = restore, MetricsPort = metricsPort }, cancellationToken);
         }
         catch (SettingsException ex)
         {
             // A bad setting is not bad usage of the command line: the command was right, the host could not start.
             throw new CliException($"invalid settings: {string.Join("; ", ex.Errors)}", ExitCodes.Failed, ex);
+        }
+        catch (IOException ex) when (metricsPort is { } port && ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+        {
+            throw new CliException($"--metrics-port {port}: the port is in use; pick another", ExitCodes.Failed, ex);
         }
         catch (Exception ex) when (ex is HostAlreadyRunningException or TetherStoreException or TetherHomeException)
         {

@@ -11,7 +11,15 @@ internal static class ServeCommand
     {
         var stop = new Option<bool>("--stop") { Description = "End the running host (its workloads come back at its next start)." };
         var background = new Option<bool>("--background") { Hidden = true, Description = "Started by the CLI: log to files only." };
-        var command = new Command("serve", "Run the host (every workload and the REST API) in the foreground.") { stop, background };
+        var metricsPort = new Option<int?>("--metrics-port") { Description = "Also serve /metrics without the host key on 127.0.0.1 at this port (for a local Prometheus)." };
+        metricsPort.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is { } port && port is < 1 or > 65535)
+            {
+                result.AddError($"--metrics-port {port} is not a port (1-65535)");
+            }
+        });
+        var command = new Command("serve", "Run the host (every workload and the REST API) in the foreground.") { stop, background, metricsPort };
         command.SetAction(async (parse, ct) =>
         {
             if (parse.GetValue(stop))
@@ -27,8 +35,13 @@ internal static class ServeCommand
                 return await RunInBackgroundAsync(ct);
             }
 
-            await using var host = await HostLauncher.StartInProcessAsync(restore: true, ct, logToConsole: true);
+            await using var host = await HostLauncher.StartInProcessAsync(restore: true, ct, logToConsole: true, metricsPort: parse.GetValue(metricsPort));
             Console.Out.WriteLine($"Tether host listening on {host.ApiUrl} (REST API, OpenAPI at {host.ApiUrl}openapi/v1.json). Ctrl-C to stop.");
+            if (parse.GetValue(metricsPort) is { } port)
+            {
+                Console.Out.WriteLine($"Prometheus metrics at http://127.0.0.1:{port}/metrics");
+            }
+
             await host.WaitForShutdownAsync(ct);
             return ExitCodes.Ok;
         });

@@ -66,9 +66,13 @@ internal static class TetherCommandLine
 
         root.Subcommands.Add(ReauthCommand.Create());
         root.Subcommands.Add(LogsCommand.Create());
+        root.Subcommands.Add(DashboardCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(SandboxCommand.Create());
+        root.Subcommands.Add(StdioCommand.Create());
+        root.Subcommands.Add(ClientCommand.Create());
+        root.Subcommands.Add(ServiceCommand.Create());
         return root;
     }
 }

@@ -11,6 +11,9 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Tether.Api;
 using Tether.Configuration;
+using Tether.Dashboard;
+using Tether.Metrics;
+using Tether.Notifications;
 using Tether.SignIn;
 using Tether.Store;
 using Tether.Workloads;
@@ -99,6 +102,8 @@ public sealed class TetherHost : IAsyncDisposable
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
         builder.Services.AddOpenApi("v1");
         builder.Services.AddSingleton(options.TimeProvider);
+        HostMetrics.AddTo(builder, options.MetricsPort);
+        StatusNotifier.AddTo(builder, paths);
         var app = builder.Build();
 
         var loggerFactory = app.Services.GetRequiredService<ILoggerFactory>();
@@ -110,15 +115,19 @@ public sealed class TetherHost : IAsyncDisposable
             var services = new WorkloadServices(
                 store, tokenOptions, http, new SignInService(http, store, options.TimeProvider, answerWait), new LocalEndpointFactory(loggerFactory), options.TimeProvider, loggerFactory, answerWait);
             var workloads = new WorkloadApi(new WorkloadManager(services, fileLogs));
+            app.Services.GetRequiredService<WorkloadMetrics>().Attach(workloads.Registry);
+            app.Services.GetRequiredService<StatusNotifier>().Attach(workloads);
             var apiKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
             TetherHost? host = null;
             var gate = new ApiAccessFilter(apiKey);
+            HostMetrics.Map(app, options.MetricsPort);
+            DashboardEndpoints.Map(app, workloads, options.TimeProvider);
             app.Use(gate.InvokeAsync);
             ApiEndpoints.Map(app, workloads, () => host?._shutdown.TrySetResult());
             app.MapOpenApi("/openapi/{documentName}.json");
             await app.StartAsync(cancellationToken);
 
-            var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+            var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First(a => new Uri(a).Port != options.MetricsPort);
             var apiUrl = new Uri(address.TrimEnd('/') + "/");
             gate.Port = apiUrl.Port;
             host = new TetherHost(app, paths, store, workloads, fileLogs, apiUrl, hostLock);

@@ -25,6 +25,9 @@ public sealed class TetherHostOptions
     /// <summary>Write <c>host.json</c> so that the CLI finds this host (not for an in-process foreground run).</summary>
     public bool Advertise { get; init; } = true;
 
+    /// <summary>Also serve <c>/metrics</c> without the host key on 127.0.0.1 at this port (<c>tether serve --metrics-port N</c>).</summary>
+    public int? MetricsPort { get; init; }
+
     /// <summary>Bring back the workloads that were running when the last host stopped.</summary>
     public bool RestoreWorkloads { get; init; } = true;
 }

@@ -228,6 +228,7 @@ public sealed class SignInService(HttpClient http, TetherStore store, TimeProvid
                 ["application_type"] = "native",
             }),
         };
+        registration.Headers.UserAgent.Add(TokenEndpointClient.UserAgent);
         ServerAnswer answer;
         try
         {

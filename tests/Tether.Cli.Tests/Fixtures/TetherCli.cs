@@ -6,7 +6,7 @@ namespace Tether.Tests.Fixtures;
 /// <summary>Runs the real <c>tether</c> executable (as built next to the tests) in a throw-away <c>TETHER_HOME</c>.</summary>
 public sealed class TetherCli : IAsyncDisposable
 {
-    private static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(3);
 
     /// <summary>A throw-away home; with <paramref name="createHome"/> false it does not exist yet (a first run).</summary>
     public TetherCli(bool createHome = true)

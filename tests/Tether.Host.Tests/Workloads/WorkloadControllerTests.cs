@@ -15,7 +15,7 @@ namespace Tether.Tests.Workloads;
 /// </summary>
 public sealed class WorkloadControllerTests : IDisposable
 {
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan Bound = TimeSpan.FromMinutes(2);
     private readonly StoreTestHome _home = new();
     private readonly Channel<StatusTransition> _transitions = Channel.CreateUnbounded<StatusTransition>();
 
