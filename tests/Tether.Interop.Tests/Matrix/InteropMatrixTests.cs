@@ -54,6 +54,7 @@ public abstract class InteropMatrixTests
         Assert.True((await client.InitializeAsync(Ct)).Succeeded);
 
         // Three refreshes, each spending the refresh token the previous one issued: a reused one would be refused.
+        view = await tether.WaitForAsync("rotation", v => v.TokenExpiresAt is not null || v.Status != "running", "the token's expiry is known", SettleBound, Ct);
         for (var refresh = 1; refresh <= 3; refresh++)
         {
             var before = view.TokenExpiresAt;
