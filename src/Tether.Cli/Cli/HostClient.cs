@@ -256,7 +256,7 @@ internal sealed class HostClient : IDisposable
             using var probe = new FileStream(paths.HostLockPath, FileMode.Open, FileAccess.Read, FileShare.Read);
             return false;
         }
-        catch (FileNotFoundException)
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
             return false;
         }

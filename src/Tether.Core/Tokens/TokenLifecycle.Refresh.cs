@@ -335,21 +335,6 @@ public sealed partial class TokenLifecycle
         }
     }
 
-    /// <summary>
-    /// The next attempt, cadence or deferred probe, whichever is first; during a failure streak never sooner than one
-    /// probe interval after the last attempt, so that an outage costs at most one token request per interval.
-    /// </summary>
-    private DateTimeOffset? NextDue_NeedsLock(DateTimeOffset now)
-    {
-        var due = _probeAt is { } probe && (_nextAttemptAt is null || probe < _nextAttemptAt) ? probe : _nextAttemptAt;
-        if (due is { } at && _failures > 0 && ProbeDueAt_NeedsLock(now) is var floor && floor > at)
-        {
-            due = floor;
-        }
-
-        return due;
-    }
-
     private static TimeSpan Until(DateTimeOffset? at, DateTimeOffset now) =>
         at is { } value && value > now ? value - now : TimeSpan.Zero;
 

@@ -84,69 +84,6 @@ public sealed partial class TokenLifecycle : IAccessTokenSource, IAsyncDisposabl
         _random = random ?? Random.Shared.NextDouble;
     }
 
-    /// <summary>When the next token-endpoint attempt is due, if one is scheduled.</summary>
-    public DateTimeOffset? NextAttemptAt
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _nextAttemptAt;
-            }
-        }
-    }
-
-    /// <summary>When the current access token expires, if known.</summary>
-    public DateTimeOffset? AccessTokenExpiresAt
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _tokens?.ExpiresAt;
-            }
-        }
-    }
-
-    /// <summary>The outcome of the last failed attempt of the current failure streak, if any.</summary>
-    public TokenEndpointOutcome? LastFailure
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _lastFailure;
-            }
-        }
-    }
-
-    /// <summary>
-    /// Whether the authorization server refused a refresh while the access token still works: the workload serves
-    /// until expiry (status <c>running</c>) but needs a sign-in, so its health is <c>degraded</c>.
-    /// </summary>
-    public bool RefreshRefused
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _refused is not null && !_unauthenticated;
-            }
-        }
-    }
-
-    /// <summary>Where the monitor sleeps until, and how often it went to sleep: lets tests step a fake clock deterministically.</summary>
-    internal (DateTimeOffset? Until, int Count, bool Stopped) MonitorPark
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return (_parkedUntil, _parks, _stopped);
-            }
-        }
-    }
-
     /// <summary>Loads the tokens from the store and starts the monitor; refreshes at once when the stored token has expired.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -382,51 +319,6 @@ public sealed partial class TokenLifecycle : IAccessTokenSource, IAsyncDisposabl
                 null,
                 RetryAfterSeconds_NeedsLock(),
                 $"refreshing the token took longer than {DurationParser.Format(_options.RequestWait)}; retry shortly");
-        }
-    }
-
-    private void Probe(string trigger)
-    {
-        lock (_lock)
-        {
-            if (_failures == 0 || _unauthenticated || _refused is not null || _stopped || !_started)
-            {
-                return;
-            }
-
-            var now = _time.GetUtcNow();
-            if (ProbeDueAt_NeedsLock(now) is var due && due <= now)
-            {
-                Log.Probe(_logger, _workload, trigger);
-                _ = StartAttempt_NeedsLock(now);
-            }
-            else
-            {
-                Log.ProbeDeferred(_logger, _workload, trigger, DurationParser.Format(TimeSpan.FromSeconds(Math.Ceiling((due - now).TotalSeconds))));
-                DeferProbe_NeedsLock(due);
-            }
-        }
-    }
-
-    /// <summary>The earliest a probe may run: one probe interval after the last attempt, and never before a <c>Retry-After</c>.</summary>
-    private DateTimeOffset ProbeDueAt_NeedsLock(DateTimeOffset now)
-    {
-        var due = _notBefore > now ? _notBefore : now;
-        if (_lastAttemptAt is { } last && last + _options.ProbeMinInterval > due)
-        {
-            due = last + _options.ProbeMinInterval;
-        }
-
-        return due;
-    }
-
-    /// <summary>Makes the monitor attempt at <paramref name="due"/> (unless an earlier attempt is already due).</summary>
-    private void DeferProbe_NeedsLock(DateTimeOffset due)
-    {
-        if (_probeAt is null || due < _probeAt)
-        {
-            _probeAt = due;
-            _wake.TrySetResult();
         }
     }
 

@@ -31,6 +31,7 @@ internal static class CodeExchange
         }
 
         using var request = new HttpRequestMessage(HttpMethod.Post, tokenEndpoint);
+        request.Headers.UserAgent.Add(TokenEndpointClient.UserAgent);
         if (authMethod == ClientAuthMethod.ClientSecretBasic)
         {
             var basic = Uri.EscapeDataString(clientId) + ":" + Uri.EscapeDataString(clientSecret ?? string.Empty);

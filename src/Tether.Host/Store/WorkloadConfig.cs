@@ -33,9 +33,6 @@ public sealed record WorkloadConfig
     /// <summary>The loopback callback port (<c>--callback-port</c>).</summary>
     public int? CallbackPort { get; init; }
 
-    /// <summary>Whether sign-in prints the URL instead of opening a browser.</summary>
-    public bool SkipBrowser { get; init; }
-
     /// <summary>How long sign-in waits for the browser (<c>--auth-timeout</c>).</summary>
     public TimeSpan? AuthTimeout { get; init; }
 

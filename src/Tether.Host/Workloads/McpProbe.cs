@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Tether.Configuration;
 using Tether.Hosting;
+using Tether.Http;
 using Tether.SignIn;
 
 namespace Tether.Workloads;
@@ -85,22 +86,15 @@ internal sealed class McpProbe(HttpClient http, TimeProvider time, TimeSpan answ
 
     private static async Task<bool> IsJsonRpcAsync(HttpContent content, CancellationToken cancellationToken)
     {
-        if (content.Headers.ContentLength is > MaxBodyBytes)
+        var (body, complete) = await ServerAnswerReader.ReadAsync(content, MaxBodyBytes, cancellationToken);
+        if (!complete)
         {
             return false;
         }
 
-        var buffer = new byte[MaxBodyBytes];
-        var length = 0;
-        await using var stream = await content.ReadAsStreamAsync(cancellationToken);
-        while (length < buffer.Length && await stream.ReadAsync(buffer.AsMemory(length), cancellationToken) is var read and > 0)
-        {
-            length += read;
-        }
-
         try
         {
-            using var json = JsonDocument.Parse(new ReadOnlyMemory<byte>(buffer, 0, length));
+            using var json = JsonDocument.Parse(body);
             return json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("jsonrpc", out _);
         }
         catch (JsonException)

@@ -6,14 +6,14 @@ namespace Tether.Tests.Fixtures;
 /// <summary>Runs the real <c>tether</c> executable (as built next to the tests) in a throw-away <c>TETHER_HOME</c>.</summary>
 public sealed class TetherCli : IAsyncDisposable
 {
-    private static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(3);
+    private static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(6);
 
     /// <summary>A throw-away home; with <paramref name="createHome"/> false it does not exist yet (a first run).</summary>
     public TetherCli(bool createHome = true)
     {
         Root = Directory.CreateTempSubdirectory("tether-cli-test-").FullName;
         Home = createHome ? Root : Path.Combine(Root, "state", "tether");
-        Environment["TETHER_SERVER_ANSWER_WAIT"] = "2m";
+        Environment["TETHER_SERVER_ANSWER_WAIT"] = "5m";
     }
 
     /// <summary>The <c>TETHER_HOME</c> of every command this instance runs.</summary>

@@ -160,85 +160,6 @@ public sealed class TokenLifecycleTests
     }
 
     [Fact]
-    public async Task GetTokenAsync_AuthRetryingInsideTheProbeInterval_WaitsForTheDeferredProbeNotForTheCadence()
-    {
-        await using var h = await RunningAsync(lifetime: TimeSpan.FromMinutes(2));
-        h.Handler.ThenStatus(HttpStatusCode.ServiceUnavailable);
-        await h.AdvanceAsync(TimeSpan.FromMinutes(2));
-        await Eventually.TrueAsync(() => h.Tracker.Status == WorkloadStatus.AuthRetrying, "auth_retrying");
-        await h.AdvanceAsync(TimeSpan.FromSeconds(10));
-        var first = await h.RequestAsync();
-        var probed = h.Handler.RequestTimes[^1];
-        h.Handler.ThenTokens("at-2", "rt-2", 3600);
-
-        await h.AdvanceAsync(TimeSpan.FromSeconds(2));
-        var pending = h.Engine.GetTokenAsync(default).AsTask();
-        await Eventually.SettleAsync();
-        Assert.False(pending.IsCompleted, "the request waits for the probe at the end of the interval");
-        await h.AdvanceAsync(TimeSpan.FromSeconds(3));
-        var second = await pending.WaitAsync(TimeSpan.FromSeconds(10));
-
-        Assert.Equal(TokenAnswerKind.Retrying, first.Kind);
-        Assert.Equal(TokenAnswerKind.Token, second.Kind);
-        Assert.Equal(probed + TimeSpan.FromSeconds(5), h.Handler.RequestTimes[^1]);
-    }
-
-    [Fact]
-    public async Task NotifyNetworkChanged_InsideTheProbeInterval_DeferredToItsEndNotDropped()
-    {
-        await using var h = await RunningAsync(lifetime: TimeSpan.FromMinutes(2));
-        h.Handler.ThenStatus(HttpStatusCode.Forbidden, "<html>WAF</html>");
-        await h.AdvanceAsync(TimeSpan.FromMinutes(3));
-        await Eventually.TrueAsync(() => h.Tracker.Status == WorkloadStatus.AuthRetrying, "auth_retrying");
-        var cadence = h.Engine.NextAttemptAt!.Value;
-        await h.AdvanceAsync(cadence - h.Time.GetUtcNow() + TimeSpan.FromMilliseconds(1));
-        await Eventually.TrueAsync(() => h.Handler.RequestTimes[^1] == cadence, "the cadence attempt");
-        h.Handler.ThenTokens("at-2", "rt-2", 3600);
-
-        await h.AdvanceAsync(TimeSpan.FromSeconds(1));
-        h.Engine.NotifyNetworkChanged();
-        await h.AdvanceAsync(TimeSpan.FromSeconds(3));
-        Assert.Equal(WorkloadStatus.AuthRetrying, h.Tracker.Status);
-        await h.AdvanceAsync(TimeSpan.FromSeconds(2));
-
-        await Eventually.TrueAsync(() => h.Tracker.Status == WorkloadStatus.Running, "running through the deferred probe");
-        Assert.Equal(cadence + TimeSpan.FromSeconds(5), h.Handler.RequestTimes[^1]);
-        Assert.True(h.Engine.NextAttemptAt > cadence + TimeSpan.FromMinutes(30), "back on the refresh-ahead schedule");
-    }
-
-    [Fact]
-    public async Task GetTokenAsync_RequestEveryTwoSecondsThroughAnOutage_OneTokenRequestPerIntervalAndBackWithinFiveSeconds()
-    {
-        // A one-minute token is refreshed at 30 s: the 60 s outage from then on spans its expiry.
-        await using var h = await RunningAsync(lifetime: TimeSpan.FromMinutes(1));
-        var outageStart = EngineHarness.Start + TimeSpan.FromSeconds(30);
-        var healAt = outageStart + TimeSpan.FromSeconds(60);
-        h.Handler.Then(_ => h.Time.GetUtcNow() < healAt
-            ? new HttpResponseMessage(HttpStatusCode.Forbidden) { Content = new StringContent("<html>WAF</html>") }
-            : ScriptedHandler.Json(HttpStatusCode.OK, """{"access_token":"at-2","refresh_token":"rt-2","expires_in":3600}"""));
-        var answers = new List<(DateTimeOffset At, TokenAnswerKind Kind)>();
-
-        await h.AdvanceAsync(outageStart - h.Time.GetUtcNow());
-        while (h.Time.GetUtcNow() < healAt + TimeSpan.FromSeconds(10))
-        {
-            var asked = h.Time.GetUtcNow();
-            var answer = await h.RequestAsync();
-            answers.Add((h.Time.GetUtcNow(), answer.Kind));
-            var next = asked + TimeSpan.FromSeconds(2) - h.Time.GetUtcNow();
-            if (next > TimeSpan.Zero)
-            {
-                await h.AdvanceAsync(next);
-            }
-        }
-
-        var firstSuccess = answers.First(a => a.At >= healAt && a.Kind == TokenAnswerKind.Token).At;
-        Assert.InRange(firstSuccess - healAt, TimeSpan.Zero, TimeSpan.FromSeconds(5));
-        var outageRequests = h.Handler.RequestTimes.Where(t => t >= outageStart && t < healAt).ToList();
-        Assert.All(outageRequests.Zip(outageRequests.Skip(1)), pair => Assert.True(pair.Second - pair.First >= TimeSpan.FromSeconds(5), $"{pair.First:T} then {pair.Second:T}"));
-        Assert.InRange(outageRequests.Count, 5, 13);
-    }
-
-    [Fact]
     public async Task NotifyNetworkChanged_AuthRetrying_AttemptsAtOnceOncePerProbeInterval()
     {
         await using var h = await RunningAsync(lifetime: TimeSpan.FromMinutes(2));
@@ -307,51 +228,6 @@ public sealed class TokenLifecycleTests
 
         await Eventually.TrueAsync(() => h.Tracker.Status == WorkloadStatus.Unauthenticated, "unauthenticated");
         Assert.Equal([WorkloadStatus.Running, WorkloadStatus.AuthRetrying, WorkloadStatus.Unauthenticated], h.Sink.Statuses);
-    }
-
-    [Fact]
-    public async Task Monitor_InvalidGrantWhileTheTokenWorks_ServesUntilExpiryDegradedThenUnauthenticated()
-    {
-        await using var h = await RunningAsync(lifetime: TimeSpan.FromMinutes(2));
-        h.Handler.Then(_ => ScriptedHandler.Json(HttpStatusCode.BadRequest, """{"error":"invalid_grant","error_description":"grant revoked"}"""));
-
-        await h.AdvanceAsync(TimeSpan.FromMinutes(1) + TimeSpan.FromSeconds(1));
-        await Eventually.TrueAsync(() => h.Handler.Requests == 1, "the refresh ahead of expiry");
-        await Eventually.TrueAsync(() => h.Engine.RefreshRefused, "the verdict is applied");
-
-        Assert.Equal(WorkloadStatus.Running, h.Tracker.Status);
-        Assert.Equal(WorkloadHealth.Degraded, h.Tracker.Status.ToHealth(h.Engine.RefreshRefused));
-        Assert.Equal("refresh refused (invalid_grant: grant revoked): sign in again before 08:01 with tether reauth w1", h.Tracker.Reason);
-        Assert.Equal("at-1", (await h.Engine.GetTokenAsync(default)).AccessToken);
-        Assert.Null(h.Engine.NextAttemptAt);
-
-        await h.AdvanceAsync(TimeSpan.FromSeconds(50));
-        Assert.Equal(WorkloadStatus.Running, h.Tracker.Status);
-        Assert.Equal("at-1", (await h.RequestAsync()).AccessToken);
-        await h.AdvanceAsync(TimeSpan.FromSeconds(10));
-
-        Assert.Equal(WorkloadStatus.Unauthenticated, h.Tracker.Status);
-        Assert.Contains("tether reauth w1", h.Tracker.Reason, StringComparison.Ordinal);
-        Assert.Equal(TokenAnswerKind.Unauthenticated, (await h.Engine.GetTokenAsync(default)).Kind);
-        Assert.False(h.Engine.RefreshRefused);
-        Assert.Equal(1, h.Handler.Requests);
-        Assert.Equal([WorkloadStatus.Running, WorkloadStatus.Unauthenticated], h.Sink.Statuses);
-    }
-
-    [Fact]
-    public async Task RefreshAfterRejectionAsync_AfterARefusedRefresh_UnauthenticatedWithoutCallingTheEndpoint()
-    {
-        await using var h = await RunningAsync(lifetime: TimeSpan.FromMinutes(2));
-        h.Handler.ThenOAuthError("invalid_grant");
-        await h.AdvanceAsync(TimeSpan.FromMinutes(1) + TimeSpan.FromSeconds(1));
-        await Eventually.TrueAsync(() => h.Engine.RefreshRefused, "the verdict is applied");
-
-        var answer = await h.Engine.RefreshAfterRejectionAsync("at-1", default);
-
-        Assert.Equal(TokenAnswerKind.Unauthenticated, answer.Kind);
-        Assert.Equal(WorkloadStatus.Unauthenticated, h.Tracker.Status);
-        Assert.Contains("rejected the access token (http 401)", h.Tracker.Reason, StringComparison.Ordinal);
-        Assert.Equal(1, h.Handler.Requests);
     }
 
     [Theory]
@@ -527,31 +403,6 @@ public sealed class TokenLifecycleTests
         Assert.Equal(1, handler.Requests);
         Assert.Equal(WorkloadStatus.Running, a.Tracker.Status);
         Assert.Equal(WorkloadStatus.Running, b.Tracker.Status);
-    }
-
-    [Fact]
-    public async Task Monitor_FailureLogs_LeaveOutFieldsWithoutAValue()
-    {
-        await using var h = await RunningAsync(lifetime: TimeSpan.FromMinutes(2));
-        h.Handler.ThenStatus(HttpStatusCode.Forbidden, "<html>WAF</html>")
-            .Then(_ => throw new HttpRequestException(HttpRequestError.ConnectionError, "refused"))
-            .Then(_ => ScriptedHandler.Json(HttpStatusCode.BadRequest, """{"error":"invalid_grant","error_description":"grant revoked"}"""));
-
-        await h.AdvanceAsync(TimeSpan.FromMinutes(3));
-
-        var records = h.LogCollector.GetSnapshot();
-        var waf = records.First(r => r.Id.Id == 1002);
-        var network = records.Where(r => r.Id.Id == 1002).Skip(1).First();
-        var verdict = records.Single(r => r.Id.Id == 1003);
-        Assert.Contains("failed transiently (http 403): ", waf.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain(waf.StructuredState!, kv => kv.Key == "oauth_error");
-        Assert.Equal("403", waf.StructuredState!.Single(kv => kv.Key == "http_status").Value);
-        Assert.Contains("failed transiently: token endpoint unreachable", network.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain(network.StructuredState!, kv => kv.Key is "http_status" or "oauth_error");
-        Assert.Contains("(http 400, oauth error invalid_grant): ", verdict.Message, StringComparison.Ordinal);
-        Assert.Equal("grant revoked", verdict.StructuredState!.Single(kv => kv.Key == "oauth_error_description").Value);
-        Assert.All(records, r => Assert.DoesNotContain("()", r.Message, StringComparison.Ordinal));
-        Assert.All(records, r => Assert.DoesNotContain("oauth error )", r.Message, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -13,7 +13,7 @@ namespace Tether.Tests.Fixtures;
 /// <summary>A real host and the sandbox on loopback, with helpers to sign a workload in and wait for its statuses.</summary>
 internal sealed class HostOnSandbox : IAsyncDisposable
 {
-    public static readonly TimeSpan Bound = TimeSpan.FromSeconds(45);
+    public static readonly TimeSpan Bound = TimeSpan.FromMinutes(2);
 
     private HostOnSandbox(string home, SandboxServer sandbox, TetherHost host)
     {
@@ -41,7 +41,7 @@ internal sealed class HostOnSandbox : IAsyncDisposable
 
         var sandbox = await SandboxServer.StartAsync(new SandboxOptions(), cancellationToken);
         var tokenOptions = new TokenLifecycleOptions { ProbeMinInterval = TimeSpan.FromSeconds(1), RequestWait = TimeSpan.FromSeconds(3) };
-        var host = await TetherHost.StartAsync(new TetherHostOptions { Paths = new TetherPaths(home), TokenOptions = tokenOptions, MetricsPort = metricsPort }, cancellationToken);
+        var host = await TetherHost.StartAsync(new TetherHostOptions { Paths = new TetherPaths(home), TokenOptions = tokenOptions, MetricsPort = metricsPort, ServerAnswerWait = TimeSpan.FromMinutes(2) }, cancellationToken);
         return new HostOnSandbox(home, sandbox, host);
     }
 

@@ -13,14 +13,16 @@ public sealed class LocalEndpointRetryTests : IAsyncLifetime
     private readonly HttpClient _client = new(new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = false });
     private readonly List<IReadOnlyList<string>> _stepUps = [];
     private Upstream _upstream = null!;
-    private LocalEndpoint _endpoint = null!;
+    private LocalEndpoint? _endpoint;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public async ValueTask InitializeAsync()
+    public async ValueTask InitializeAsync() => _upstream = await Upstream.StartAsync();
+
+    /// <summary>A local endpoint whose MCP path is <paramref name="path"/> on the upstream.</summary>
+    private async Task<Uri> EndpointAsync(string path)
     {
-        _upstream = await Upstream.StartAsync();
-        var options = new LocalEndpointOptions("w", new Uri(_upstream.BaseUrl, "mcp"), 0, [])
+        var options = new LocalEndpointOptions("w", new Uri(_upstream.BaseUrl, path), 0, [])
         {
             OnStepUp = scopes =>
             {
@@ -33,23 +35,26 @@ public sealed class LocalEndpointRetryTests : IAsyncLifetime
             },
         };
         _endpoint = await LocalEndpoint.StartAsync(options, _tokens, NullLoggerFactory.Instance, Ct);
+        return new Uri($"http://127.0.0.1:{_endpoint.Port}/{path}");
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _endpoint.DisposeAsync();
+        if (_endpoint is not null)
+        {
+            await _endpoint.DisposeAsync();
+        }
+
         await _upstream.DisposeAsync();
         _client.Dispose();
     }
-
-    private Uri Local(string path) => new($"http://127.0.0.1:{_endpoint.Port}/{path}");
 
     [Theory]
     [InlineData("GET")]
     [InlineData("DELETE")]
     public async Task GetOrDelete_UpstreamRejectsToken_OneRefreshAndTheRequestSentAgain(string method)
     {
-        using var response = await _client.SendAsync(new HttpRequestMessage(new HttpMethod(method), Local("guarded")), Ct);
+        using var response = await _client.SendAsync(new HttpRequestMessage(new HttpMethod(method), await EndpointAsync("guarded")), Ct);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal($"{method} ok", await response.Content.ReadAsStringAsync(Ct));
@@ -65,7 +70,7 @@ public sealed class LocalEndpointRetryTests : IAsyncLifetime
             ? TokenAnswer.FromToken("at-2")
             : new TokenAnswer(TokenAnswerKind.Unauthenticated, null, 0, "w needs a new sign-in: run 'tether reauth w'");
 
-        using var response = await _client.GetAsync(Local("guarded"), Ct);
+        using var response = await _client.GetAsync(await EndpointAsync("guarded"), Ct);
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Contains("tether reauth w", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
@@ -77,7 +82,7 @@ public sealed class LocalEndpointRetryTests : IAsyncLifetime
     {
         _tokens.Answer = TokenAnswer.FromToken("at-good");
 
-        using var response = await _client.PostAsync(Local("scoped"), new StringContent("""{"jsonrpc":"2.0","id":7,"method":"tools/call"}""", Encoding.UTF8, "application/json"), Ct);
+        using var response = await _client.PostAsync(await EndpointAsync("scoped"), new StringContent("""{"jsonrpc":"2.0","id":7,"method":"tools/call"}""", Encoding.UTF8, "application/json"), Ct);
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Empty(response.Headers.WwwAuthenticate);
@@ -92,7 +97,7 @@ public sealed class LocalEndpointRetryTests : IAsyncLifetime
     [Fact]
     public async Task Post_PlainForbidden_PassedThroughUnchanged()
     {
-        using var response = await _client.PostAsync(Local("status/403"), new StringContent("{}", Encoding.UTF8, "application/json"), Ct);
+        using var response = await _client.PostAsync(await EndpointAsync("status/403"), new StringContent("{}", Encoding.UTF8, "application/json"), Ct);
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Empty(_stepUps);

@@ -37,7 +37,7 @@ public sealed class SignInUserAgentTests : IAsyncLifetime
     [Fact]
     public async Task SignInAsync_MetadataRegistrationAndCodeExchange_AllCarryTethersUserAgent()
     {
-        var service = new SignInService(_http, _store, TimeProvider.System);
+        var service = new SignInService(_http, _store, TimeProvider.System, TimeSpan.FromMinutes(2));
         var challenge = await service.DetectAsync(_sandbox.McpUrl, Ct);
 
         await service.SignInAsync(new SignInRequest { McpUrl = _sandbox.McpUrl }, challenge, url => _ = _sandbox.CompleteSignInAsync(url, Ct), Ct);

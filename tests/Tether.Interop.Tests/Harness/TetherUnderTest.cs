@@ -12,7 +12,10 @@ namespace Tether.Interop.Harness;
 /// </summary>
 public sealed class TetherUnderTest : IAsyncDisposable
 {
-    private static readonly TimeSpan SignInBound = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan SignInBound = TimeSpan.FromSeconds(90);
+
+    /// <summary>How long sign-in waits for a server's answer: raised from the 15 s default, as the other host tests do, for a busy machine.</summary>
+    private static readonly TimeSpan ServerAnswerWait = TimeSpan.FromMinutes(1);
     private readonly string _home;
     private readonly TetherHost _host;
 
@@ -26,7 +29,7 @@ public sealed class TetherUnderTest : IAsyncDisposable
     public static async Task<TetherUnderTest> StartAsync(CancellationToken cancellationToken, TokenLifecycleOptions? options = null)
     {
         var home = Directory.CreateTempSubdirectory("tether-interop-").FullName;
-        var host = await TetherHost.StartAsync(new TetherHostOptions { Paths = new TetherPaths(home), TokenOptions = options ?? new TokenLifecycleOptions(), Advertise = false }, cancellationToken);
+        var host = await TetherHost.StartAsync(new TetherHostOptions { Paths = new TetherPaths(home), TokenOptions = options ?? new TokenLifecycleOptions(), Advertise = false, ServerAnswerWait = ServerAnswerWait }, cancellationToken);
         return new TetherUnderTest(home, host);
     }
 

@@ -32,7 +32,7 @@ public abstract class InteropMatrixTests
 
         var view = await tether.RunAndSignInAsync(server.McpUrl, "signin", Ct);
 
-        Assert.True(view.Status == "running", $"{server.Name}: the workload is {view.Status} ({view.StatusReason})");
+        Assert.True(view.Status == "running", $"{server.Name}: the workload is {view.Status} ({view.StatusReason}); server: {server.Diagnostics}");
         Assert.Equal(server.Issuer.AbsoluteUri.TrimEnd('/'), view.Issuer?.TrimEnd('/'));
         var registration = Assert.Single(await tether.RegistrationsAsync(new Uri(view.Issuer!), Ct));
         Assert.Equal(registration.ClientId, view.ClientId);
@@ -49,7 +49,7 @@ public abstract class InteropMatrixTests
         await using var server = await StartServerAsync(ShortLifetime, Ct);
         await using var tether = await TetherUnderTest.StartAsync(Ct);
         var view = await tether.RunAndSignInAsync(server.McpUrl, "rotation", Ct);
-        Assert.True(view.Status == "running", $"{server.Name}: the workload is {view.Status} ({view.StatusReason})");
+        Assert.True(view.Status == "running", $"{server.Name}: the workload is {view.Status} ({view.StatusReason}); server: {server.Diagnostics}");
         using var client = new McpSession(new Uri(view.Url!));
         Assert.True((await client.InitializeAsync(Ct)).Succeeded);
 
@@ -58,7 +58,7 @@ public abstract class InteropMatrixTests
         {
             var before = view.TokenExpiresAt;
             view = await tether.WaitForAsync("rotation", v => v.TokenExpiresAt > before || v.Status != "running", $"refresh {refresh}", SettleBound, Ct);
-            Assert.True(view.Status == "running", $"{server.Name}, refresh {refresh}: the workload is {view.Status} ({view.StatusReason})");
+            Assert.True(view.Status == "running", $"{server.Name}, refresh {refresh}: the workload is {view.Status} ({view.StatusReason}); server: {server.Diagnostics}");
             var echo = await client.EchoAsync($"after refresh {refresh}", Ct);
             Assert.True(echo.Succeeded, $"{server.Name}, after refresh {refresh}: {echo.Status} {echo.Body}");
         }
@@ -75,7 +75,7 @@ public abstract class InteropMatrixTests
         await using var server = await StartServerAsync(ShortLifetime, Ct);
         await using var tether = await TetherUnderTest.StartAsync(Ct);
         var view = await tether.RunAndSignInAsync(server.McpUrl, "outage", Ct);
-        Assert.True(view.Status == "running", $"{server.Name}: the workload is {view.Status} ({view.StatusReason})");
+        Assert.True(view.Status == "running", $"{server.Name}: the workload is {view.Status} ({view.StatusReason}); server: {server.Diagnostics}");
         using var client = new McpSession(new Uri(view.Url!));
         Assert.True((await client.InitializeAsync(Ct)).Succeeded);
         var tokenRequestsBefore = (await server.CountersAsync(Ct)).TokenRequests;
@@ -126,7 +126,7 @@ public abstract class InteropMatrixTests
         await using var server = await StartServerAsync(ShortLifetime, Ct);
         await using var tether = await TetherUnderTest.StartAsync(Ct);
         var view = await tether.RunAndSignInAsync(server.McpUrl, "revoked", Ct);
-        Assert.True(view.Status == "running", $"{server.Name}: the workload is {view.Status} ({view.StatusReason})");
+        Assert.True(view.Status == "running", $"{server.Name}: the workload is {view.Status} ({view.StatusReason}); server: {server.Diagnostics}");
         using var client = new McpSession(new Uri(view.Url!));
         Assert.True((await client.InitializeAsync(Ct)).Succeeded);
 

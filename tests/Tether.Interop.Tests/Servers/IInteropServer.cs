@@ -24,6 +24,9 @@ public interface IInteropServer : IAsyncDisposable
     /// <summary>How long access tokens issued from now on live.</summary>
     Task SetAccessTokenLifetimeAsync(TimeSpan lifetime, CancellationToken cancellationToken);
 
+    /// <summary>What the server reported on the side (its log), to explain a failed row.</summary>
+    string Diagnostics { get; }
+
     /// <summary>What reached the server so far.</summary>
     Task<ServerCounters> CountersAsync(CancellationToken cancellationToken);
 }

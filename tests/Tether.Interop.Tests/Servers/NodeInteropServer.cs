@@ -68,17 +68,8 @@ public sealed class NodeInteropServer : IInteropServer
         return new ServerCounters(root.GetProperty("token_requests").GetInt32(), root.GetProperty("refreshes_refused").GetInt32(), root.GetProperty("bearers_accepted").GetInt32());
     }
 
-    /// <summary>What the server wrote to stderr so far (its warnings and the errors its token endpoint answered).</summary>
-    public string Diagnostics
-    {
-        get
-        {
-            lock (_stderr)
-            {
-                return _stderr.ToString();
-            }
-        }
-    }
+    /// <summary>The end of what the server wrote to stderr (its warnings and the errors its token endpoint answered).</summary>
+    public string Diagnostics => Tail(_stderr);
 
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()

@@ -19,6 +19,9 @@ public sealed class SandboxInteropServer : IInteropServer
     /// <inheritdoc/>
     public Uri McpUrl => _sandbox.McpUrl;
 
+    /// <inheritdoc/>
+    public string Diagnostics => $"token endpoint requests {_sandbox.Counters.TokenRequests}, MCP requests {_sandbox.Counters.McpRequests}";
+
     /// <summary>Starts a sandbox issuing access tokens that live <paramref name="accessTokenLifetime"/>.</summary>
     public static async Task<SandboxInteropServer> StartAsync(TimeSpan accessTokenLifetime, CancellationToken cancellationToken) =>
         new(await SandboxServer.StartAsync(new SandboxOptions { AccessTokenLifetime = accessTokenLifetime }, cancellationToken));
