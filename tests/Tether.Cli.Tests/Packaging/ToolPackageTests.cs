@@ -6,7 +6,7 @@ namespace Tether.Tests.Packaging;
 /// <summary>The CLI as users get it: <c>dotnet pack</c>, then <c>dotnet tool install</c> from that folder into a temporary tool path, then run.</summary>
 public sealed class ToolPackageTests : IDisposable
 {
-    private static readonly TimeSpan StepLimit = TimeSpan.FromMinutes(6);
+    private static readonly TimeSpan StepLimit = TimeSpan.FromMinutes(20);
     private readonly string _work = Directory.CreateTempSubdirectory("tether-tool-").FullName;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
