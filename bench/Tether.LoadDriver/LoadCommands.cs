@@ -9,7 +9,8 @@ internal static class LoadCommands
         "usage: Tether.LoadDriver proxy [--concurrency 32] [--seconds 10] [--warmup 8]\n" +
         "       Tether.LoadDriver sse [--megabytes 100]\n" +
         "       Tether.LoadDriver idle [--workloads 100] [--seconds 30]\n" +
-        "       Tether.LoadDriver list [--runs 20]";
+        "       Tether.LoadDriver list [--runs 20]\n" +
+        "       Tether.LoadDriver stdio [--runs 10] [--calls 500]";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -27,6 +28,7 @@ internal static class LoadCommands
             "sse" => await SseLoad.RunAsync(Get("megabytes", 100), timeout.Token),
             "idle" => await IdleHost.RunAsync(Get("workloads", 100), Get("seconds", 30), timeout.Token),
             "list" => await ListTiming.RunAsync(Get("runs", 20), timeout.Token),
+            "stdio" => await StdioLoad.RunAsync(Get("runs", 10), Get("calls", 500), timeout.Token),
             _ => await UsageAsync(),
         };
     }

@@ -64,11 +64,25 @@ public sealed partial class SandboxServer
                 }));
                 o.AddEventHandler<ValidateTokenRequestContext>(handler => handler.UseInlineHandler(context =>
                 {
+                    sandbox.RecordSignInSecret(context.Request.Code);
+                    sandbox.RecordSignInSecret(context.Request.CodeVerifier);
+                    sandbox.RecordSignInSecret(context.Request.RefreshToken);
                     if (sandbox.Clients.Find(context.ClientId) is not { } client || !ClientRegistry.SecretMatches(client, context.ClientSecret))
                     {
                         context.Reject(Errors.InvalidClient, "the client is not known or its credentials are wrong");
                     }
 
+                    return default;
+                }));
+                o.AddEventHandler<ApplyAuthorizationResponseContext>(handler => handler.UseInlineHandler(context =>
+                {
+                    sandbox.RecordSignInSecret(context.Response.Code);
+                    sandbox.RecordSignInSecret(context.Response.State);
+                    return default;
+                }));
+                o.AddEventHandler<ApplyTokenResponseContext>(handler => handler.UseInlineHandler(context =>
+                {
+                    sandbox.RecordSignInSecret(context.Response.RefreshToken);
                     return default;
                 }));
                 o.AddEventHandler<HandleConfigurationRequestContext>(handler => handler.UseInlineHandler(context =>

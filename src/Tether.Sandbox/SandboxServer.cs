@@ -148,6 +148,22 @@ public sealed partial class SandboxServer : IAsyncDisposable
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _bearers = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Every authorization code, PKCE verifier, <c>state</c> and refresh token that passed through the authorization
+    /// server (tests scan stores and logs for them).
+    /// </summary>
+    public IReadOnlyCollection<string> SignInSecrets => _signInSecrets.Keys.ToArray();
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _signInSecrets = new(StringComparer.Ordinal);
+
+    internal void RecordSignInSecret(string? value)
+    {
+        if (!string.IsNullOrEmpty(value))
+        {
+            _signInSecrets.TryAdd(value, 0);
+        }
+    }
+
     internal void RecordBearer(string authorization)
     {
         if (authorization.StartsWith("Bearer ", StringComparison.Ordinal))

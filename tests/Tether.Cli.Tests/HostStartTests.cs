@@ -139,15 +139,21 @@ public sealed class HostStartTests : IAsyncLifetime
     public async Task RunForeground_SameNameASecondTime_OneClearLineAndExit1()
     {
         await using var cli = new TetherCli();
-        string[] args = ["run", _sandbox.McpUrl.AbsoluteUri, "--name", "fg", "--bearer-token", "t", "--foreground"];
-        var first = await cli.RunAsync(args, async line =>
+        string[] args = ["run", _sandbox.McpUrl.AbsoluteUri, "--name", "fg", "--skip-browser", "--foreground"];
+        var first = cli.RunAsync(args, async line =>
         {
-            if (line.Contains("Ctrl-C stops it", StringComparison.Ordinal))
+            var trimmed = line.Trim();
+            if (trimmed.StartsWith(_sandbox.Issuer.AbsoluteUri, StringComparison.Ordinal) && trimmed.Contains("/authorize?", StringComparison.Ordinal))
             {
-                await cli.RunAsync(["serve", "--stop"], cancellationToken: Ct);
+                await _sandbox.CompleteSignInAsync(new Uri(trimmed), Ct);
             }
-        }, cancellationToken: Ct, stdoutLines: true);
-        Assert.True(first.ExitCode == 0, first.Stderr);
+        }, cancellationToken: Ct);
+
+        // The foreground host serves the CLI like any host; 'serve --stop' ends it as Ctrl-C would.
+        await Eventually.TrueAsync(async () => await StatusAsync(cli, "fg") == "running", "fg running in the foreground", TimeSpan.FromMinutes(2));
+        Assert.Equal(0, (await cli.RunAsync(["serve", "--stop"], cancellationToken: Ct)).ExitCode);
+        var ended = await first;
+        Assert.True(ended.ExitCode == 0, ended.Stderr);
 
         var second = await cli.RunAsync(args, cancellationToken: Ct);
 
@@ -172,7 +178,9 @@ public sealed class HostStartTests : IAsyncLifetime
         var list = await cli.RunAsync(["list", "--all", "--format", "json"], cancellationToken: Ct);
         Assert.True(list.ExitCode == 0, list.Stderr);
         using var json = JsonDocument.Parse(list.Stdout);
-        return json.RootElement.EnumerateArray().Single(w => w.GetProperty("name").GetString() == name).GetProperty("status").GetString();
+        return json.RootElement.EnumerateArray().SingleOrDefault(w => w.GetProperty("name").GetString() == name) is { ValueKind: JsonValueKind.Object } workload
+            ? workload.GetProperty("status").GetString()
+            : null;
     }
 
     /// <summary>How many <c>tether serve --background</c> processes serve <paramref name="home"/>.</summary>

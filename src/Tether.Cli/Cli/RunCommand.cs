@@ -18,6 +18,7 @@ internal static class RunCommand
         var clientSecretFile = new Option<FileInfo?>("--client-secret-file") { Description = "A file holding the client secret." };
         var clientMetadataUrl = new Option<string?>("--client-metadata-url") { Description = "A client ID metadata document URL (https)." };
         var scopes = new Option<string?>("--scopes") { Description = "Scopes to ask for, comma-separated." };
+        var refreshScope = new Option<string?>("--refresh-scope") { Description = "A scope to send on refresh, space-separated (default: none, the original grant)." };
         var resource = new Option<string?>("--resource") { Description = "The RFC 8707 resource to ask for ('' turns it off)." };
         var issuer = new Option<string?>("--issuer") { Description = "The authorization server, skipping discovery from the MCP server." };
         var authorizeUrl = new Option<string?>("--authorize-url") { Description = "The authorization endpoint (with --token-url)." };
@@ -32,7 +33,7 @@ internal static class RunCommand
 
         var command = new Command("run", "Run a remote MCP server behind a stable local endpoint.")
         {
-            url, name, transport, port, clientId, clientSecret, clientSecretFile, clientMetadataUrl, scopes, resource, issuer,
+            url, name, transport, port, clientId, clientSecret, clientSecretFile, clientMetadataUrl, scopes, refreshScope, resource, issuer,
             authorizeUrl, tokenUrl, callbackPort, skipBrowser, authTimeout, bearer, bearerFile, headers, foreground,
         };
         command.Validators.Add(result =>
@@ -64,6 +65,7 @@ internal static class RunCommand
                 ClientSecret = parse.GetValue(clientSecret) ?? ReadSecretFile(parse.GetValue(clientSecretFile), "--client-secret-file"),
                 ClientMetadataUrl = parse.GetValue(clientMetadataUrl),
                 Scopes = parse.GetValue(scopes)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                RefreshScope = parse.GetValue(refreshScope),
                 Resource = parse.GetValue(resource),
                 Issuer = parse.GetValue(issuer),
                 AuthorizeUrl = parse.GetValue(authorizeUrl),
@@ -82,7 +84,9 @@ internal static class RunCommand
             using var client = await HostClient.ConnectAsync(startIfNeeded: true, ct) ?? throw new CliException("the Tether host could not be started");
             var view = await client.RunAsync(request, ct);
             view = await SignInWait.UntilSettledAsync(client, view, parse.GetValue(skipBrowser), ct);
-            return Report(view);
+            var code = Report(view);
+            Console.Error.WriteLine($"To add it to an MCP client: tether client add {string.Join('|', ClientCatalog.Ids)} {view.Name}");
+            return code;
         });
         return command;
     }

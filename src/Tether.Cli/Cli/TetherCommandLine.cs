@@ -70,6 +70,9 @@ internal static class TetherCommandLine
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(SandboxCommand.Create());
+        root.Subcommands.Add(StdioCommand.Create());
+        root.Subcommands.Add(ClientCommand.Create());
+        root.Subcommands.Add(ServiceCommand.Create());
         return root;
     }
 }

@@ -6,7 +6,7 @@ namespace Tether.Tokens;
 /// <param name="ClientSecret">The client secret, for confidential clients.</param>
 /// <param name="AuthMethod">How the client authenticates.</param>
 /// <param name="Resource">The RFC 8707 resource, or <see langword="null"/> to send none.</param>
-/// <param name="Scope">The scope to ask for on refresh, or <see langword="null"/>.</param>
+/// <param name="Scope">The scope the user set for refresh, or <see langword="null"/> to send none (RFC 6749 §6: the original grant).</param>
 /// <param name="Issuer">The authorization server (for logs and the remediation hint).</param>
 /// <param name="ClientFromRegistration">The client came from dynamic registration or a client metadata document.</param>
 public sealed record TokenClientConfig(

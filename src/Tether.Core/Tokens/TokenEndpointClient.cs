@@ -38,23 +38,41 @@ public sealed class TokenEndpointClient
     public static string Version { get; } =
         typeof(TokenEndpointClient).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
-    private static ProductInfoHeaderValue UserAgent { get; } = new("Tether", Version);
+    /// <summary>The <c>User-Agent</c> of every request to an authorization server: <c>Tether/&lt;version&gt;</c>.</summary>
+    public static ProductInfoHeaderValue UserAgent { get; } = new("Tether", Version);
 
-    /// <summary>A <c>refresh_token</c> grant; the old refresh token is kept when the server rotates none.</summary>
-    public Task<TokenEndpointOutcome> RefreshAsync(TokenClientConfig config, string refreshToken, CancellationToken cancellationToken)
+    /// <summary>
+    /// A <c>refresh_token</c> grant; the old refresh token is kept when the server rotates none. No <c>scope</c> is sent
+    /// unless <see cref="TokenClientConfig.Scope"/> is set (RFC 6749 §6: omitted means the original grant), and an
+    /// <c>invalid_scope</c> to a refresh that carried one is tried once more without it.
+    /// </summary>
+    public async Task<TokenEndpointOutcome> RefreshAsync(TokenClientConfig config, string refreshToken, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(config);
+        var outcome = await SendAsync(config, RefreshForm(refreshToken, config.Scope), refreshToken, cancellationToken);
+        if (config.Scope is { Length: > 0 } && outcome is { Class: OutcomeClass.Permanent, OAuthError: "invalid_scope" })
+        {
+            // Strict servers (node oidc-provider with resource indicators) refuse a scope the grant does not hold as
+            // such, offline_access included; without one, the server gives the original grant.
+            outcome = await SendAsync(config, RefreshForm(refreshToken, null), refreshToken, cancellationToken);
+        }
+
+        return outcome;
+    }
+
+    private static List<KeyValuePair<string, string>> RefreshForm(string refreshToken, string? scope)
+    {
         var form = new List<KeyValuePair<string, string>>
         {
             new("grant_type", "refresh_token"),
             new("refresh_token", refreshToken),
         };
-        if (config.Scope is { Length: > 0 } scope)
+        if (scope is { Length: > 0 })
         {
             form.Add(new("scope", scope));
         }
 
-        return SendAsync(config, form, refreshToken, cancellationToken);
+        return form;
     }
 
     private async Task<TokenEndpointOutcome> SendAsync(TokenClientConfig config, List<KeyValuePair<string, string>> form, string? previousRefreshToken, CancellationToken cancellationToken)
@@ -124,93 +142,56 @@ public sealed class TokenEndpointClient
 
     private TokenEndpointOutcome Classify(int status, byte[] body, TimeSpan? retryAfter, string? previousRefreshToken)
     {
-        if (status is >= 200 and < 300)
+        var answer = TokenResponseBody.Parse(body);
+        if (status is >= 200 and < 300 && ParseTokens(answer, previousRefreshToken) is { } tokens)
         {
-            return ParseTokens(body, previousRefreshToken) is { } tokens
-                ? new TokenEndpointOutcome(OutcomeClass.Success, tokens, status, null, null, "refreshed")
-                : TokenEndpointOutcome.Transient($"token endpoint answered http {status} without a usable access_token", status, retryAfter);
+            return new TokenEndpointOutcome(OutcomeClass.Success, tokens, status, null, null, "refreshed");
         }
 
+        // 5xx and 429 are the server's or a gateway's trouble whatever the body says; elsewhere an RFC 6749 error
+        // without an access token is a verdict, whatever the status: GitHub answers a refused refresh with HTTP 200
+        // and {"error":"bad_refresh_token"}.
         if (status >= 500)
         {
-            return TokenEndpointOutcome.Transient($"token endpoint answered http {status}", status, retryAfter);
+            return TokenEndpointOutcome.Transient(Described($"token endpoint answered http {status}", answer), status, retryAfter, answer.Error) with { OAuthErrorDescription = answer.Description };
         }
 
         if (status == 429)
         {
-            return TokenEndpointOutcome.Transient("token endpoint is rate limiting (http 429)", status, retryAfter);
+            return TokenEndpointOutcome.Transient("token endpoint is rate limiting (http 429)", status, retryAfter, answer.Error) with { OAuthErrorDescription = answer.Description };
         }
 
-        var error = OAuthError(body);
-        if (error is null)
+        if (answer.Error is not { } error)
         {
-            return TokenEndpointOutcome.Transient($"token endpoint answered http {status} with no OAuth error (a WAF or proxy page?)", status, retryAfter);
+            return status is >= 200 and < 300
+                ? TokenEndpointOutcome.Transient($"token endpoint answered http {status} without a usable access_token", status, retryAfter)
+                : TokenEndpointOutcome.Transient($"token endpoint answered http {status} with no OAuth error (a WAF or proxy page?)", status, retryAfter);
         }
 
         if (error is "temporarily_unavailable" or "server_error")
         {
-            return TokenEndpointOutcome.Transient($"token endpoint answered {error} (http {status})", status, retryAfter, error);
+            return TokenEndpointOutcome.Transient(Described($"token endpoint answered {error} (http {status})", answer), status, retryAfter, error) with { OAuthErrorDescription = answer.Description };
         }
 
-        return new TokenEndpointOutcome(OutcomeClass.Permanent, null, status, error, null, $"token endpoint refused: {error} (http {status})");
+        return new TokenEndpointOutcome(OutcomeClass.Permanent, null, status, error, null, Described($"token endpoint refused: {error} (http {status})", answer))
+        {
+            OAuthErrorDescription = answer.Description,
+        };
     }
 
-    private TokenSet? ParseTokens(byte[] body, string? previousRefreshToken)
+    private static string Described(string reason, TokenResponseBody answer) =>
+        answer.Description is { } description ? $"{reason}: {description}" : reason;
+
+    private TokenSet? ParseTokens(TokenResponseBody answer, string? previousRefreshToken)
     {
-        try
-        {
-            using var json = JsonDocument.Parse(body);
-            var root = json.RootElement;
-            if (root.ValueKind != JsonValueKind.Object
-                || !root.TryGetProperty("access_token", out var access)
-                || access.ValueKind != JsonValueKind.String
-                || access.GetString() is not { Length: > 0 } accessToken)
-            {
-                return null;
-            }
-
-            TimeSpan? lifetime = null;
-            if (root.TryGetProperty("expires_in", out var expiresIn))
-            {
-                if (expiresIn.ValueKind == JsonValueKind.Number && expiresIn.TryGetInt64(out var seconds) && seconds > 0)
-                {
-                    lifetime = TimeSpan.FromSeconds(Math.Min(seconds, (long)TimeSpan.FromDays(3650).TotalSeconds));
-                }
-                else if (expiresIn.ValueKind == JsonValueKind.String && long.TryParse(expiresIn.GetString(), out seconds) && seconds > 0)
-                {
-                    lifetime = TimeSpan.FromSeconds(Math.Min(seconds, (long)TimeSpan.FromDays(3650).TotalSeconds));
-                }
-            }
-
-            var refresh = root.TryGetProperty("refresh_token", out var r) && r.ValueKind == JsonValueKind.String && r.GetString() is { Length: > 0 } rotated
-                ? rotated
-                : previousRefreshToken;
-            var scope = root.TryGetProperty("scope", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
-            var now = _time.GetUtcNow();
-            return new TokenSet(accessToken, lifetime is { } l ? now + l : null, refresh, scope) { IssuedLifetime = lifetime };
-        }
-        catch (JsonException)
+        if (answer.AccessToken is not { } accessToken)
         {
             return null;
         }
-    }
 
-    private static string? OAuthError(byte[] body)
-    {
-        try
-        {
-            using var json = JsonDocument.Parse(body);
-            return json.RootElement.ValueKind == JsonValueKind.Object
-                && json.RootElement.TryGetProperty("error", out var error)
-                && error.ValueKind == JsonValueKind.String
-                && error.GetString() is { Length: > 0 } code
-                    ? code
-                    : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
+        var refresh = answer.RefreshToken ?? previousRefreshToken;
+        var now = _time.GetUtcNow();
+        return new TokenSet(accessToken, answer.Lifetime is { } l ? now + l : null, refresh, answer.Scope) { IssuedLifetime = answer.Lifetime };
     }
 
     private TimeSpan? RetryAfter(HttpResponseMessage response)

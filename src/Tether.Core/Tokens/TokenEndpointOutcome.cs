@@ -15,6 +15,20 @@ public sealed record TokenEndpointOutcome(
     TimeSpan? RetryAfter,
     string Reason)
 {
+    /// <summary>The server's <c>error_description</c>, when the body carried one (one line, at most 200 characters).</summary>
+    public string? OAuthErrorDescription { get; init; }
+
+    /// <summary>
+    /// Whether the verdict is about the client itself (<c>invalid_client</c>, <c>unauthorized_client</c>) or its grant
+    /// (<c>invalid_grant</c>): the verdicts a new client registration may fix. Never a malformed request or a scope.
+    /// </summary>
+    public bool AboutClientOrGrant => Class == OutcomeClass.Permanent && OAuthError is "invalid_client" or "unauthorized_client" or "invalid_grant";
+
+    /// <summary>The error and its description as one short text: <c>invalid_grant: refresh token expired</c>.</summary>
+    public string? OAuthErrorText => OAuthError is null ? null
+        : OAuthErrorDescription is null ? OAuthError
+        : $"{OAuthError}: {OAuthErrorDescription}";
+
     internal static TokenEndpointOutcome Transient(string reason, int? status = null, TimeSpan? retryAfter = null, string? oauthError = null) =>
         new(OutcomeClass.Transient, null, status, oauthError, retryAfter, reason);
 

@@ -4,17 +4,11 @@ namespace Tether.Tokens;
 
 public sealed partial class TokenLifecycle
 {
-    /// <summary>The engine's log events; ids are stable (1000–1099). No message carries a token.</summary>
+    /// <summary>The engine's log events; ids are stable (1000–1099; 1002 and 1003 are written by OutcomeLogState, which leaves out empty fields). No message carries a token.</summary>
     private static partial class Log
     {
         [LoggerMessage(1001, LogLevel.Information, "{workload}: token refreshed at {issuer} (client {client_id}); status {status}")]
         public static partial void Refreshed(ILogger logger, string workload, string? issuer, string client_id, string status);
-
-        [LoggerMessage(1002, LogLevel.Warning, "{workload}: refresh attempt {attempt} failed transiently (http {http_status}, oauth error {oauth_error}): {reason}; status {status}, next attempt in {next_attempt_in}")]
-        public static partial void TransientFailure(ILogger logger, string workload, int attempt, int? http_status, string? oauth_error, string reason, string status, string next_attempt_in);
-
-        [LoggerMessage(1003, LogLevel.Error, "{workload}: the authorization server {issuer} refused the refresh for client {client_id} (http {http_status}, oauth error {oauth_error}): {reason}; status {status}")]
-        public static partial void PermanentFailure(ILogger logger, string workload, string? issuer, string client_id, int? http_status, string? oauth_error, string reason, string status);
 
         [LoggerMessage(1004, LogLevel.Warning, "{workload}: the client {client_id} registered with {issuer} may no longer be valid; 'tether reauth {workload} --reregister' registers a new client")]
         public static partial void RemediationHint(ILogger logger, string workload, string? issuer, string client_id);
@@ -36,6 +30,9 @@ public sealed partial class TokenLifecycle
 
         [LoggerMessage(1010, LogLevel.Information, "{workload}: the wall clock jumped ahead by {jump} (sleep and wake?)")]
         public static partial void ClockJump(ILogger logger, string workload, string jump);
+
+        [LoggerMessage(1012, LogLevel.Information, "{workload}: probe ({trigger}) deferred by {next_attempt_in}: the last attempt was under a probe interval ago or the server asked to wait")]
+        public static partial void ProbeDeferred(ILogger logger, string workload, string trigger, string next_attempt_in);
 
         [LoggerMessage(1011, LogLevel.Error, "{workload}: could not store the rotated tokens; they will be stored before use ({reason})")]
         public static partial void CommitFailed(ILogger logger, string workload, string reason);

@@ -126,14 +126,7 @@ public sealed partial class TokenLifecycle
                     Log.Refreshed(_logger, _workload, _config.Issuer, _config.ClientId, _tracker.Status.ToWire());
                     break;
                 case OutcomeClass.Permanent:
-                    var reason = $"{outcome.Reason}: run 'tether reauth {_workload}'";
-                    var changed = GoUnauthenticated_NeedsLock(reason);
-                    Log.PermanentFailure(_logger, _workload, _config.Issuer, _config.ClientId, outcome.HttpStatus, outcome.OAuthError, outcome.Reason, _tracker.Status.ToWire());
-                    if (changed && outcome.OAuthError is not null && _config.ClientFromRegistration)
-                    {
-                        Log.RemediationHint(_logger, _workload, _config.Issuer, _config.ClientId);
-                    }
-
+                    ApplyVerdict_NeedsLock(outcome, now);
                     break;
                 default:
                     ApplyTransient_NeedsLock(outcome, now);
@@ -142,6 +135,41 @@ public sealed partial class TokenLifecycle
 
             _wake.TrySetResult();
         }
+    }
+
+    /// <summary>
+    /// A verdict: no further token-endpoint calls. With a still-valid access token the workload keeps serving until it
+    /// expires (running, health degraded, the reason naming the deadline); without one, <c>unauthenticated</c> at once.
+    /// </summary>
+    private void ApplyVerdict_NeedsLock(TokenEndpointOutcome outcome, DateTimeOffset now)
+    {
+        var first = !_unauthenticated && _refused is null;
+        var refused = outcome.OAuthErrorText is { } error ? $"refresh refused ({error})" : outcome.Reason;
+        if (_snapshot is { } valid && valid.UsableAt(now))
+        {
+            _refused = outcome;
+            _nextAttemptAt = null;
+            _probeAt = null;
+            var deadline = TimeZoneInfo.ConvertTime(valid.UsableUntil, _time.LocalTimeZone).ToString("HH:mm", CultureInfo.InvariantCulture);
+            _tracker.TryTransition(WorkloadStatus.Running, $"{refused}: sign in again before {deadline} with tether reauth {_workload}");
+        }
+        else
+        {
+            GoUnauthenticated_NeedsLock($"{refused}: run 'tether reauth {_workload}'");
+        }
+
+        OutcomeLogState.Permanent(_logger, _workload, _config.Issuer, _config.ClientId, outcome, _tracker.Status.ToWire());
+        if (first && outcome.AboutClientOrGrant && _config.ClientFromRegistration)
+        {
+            Log.RemediationHint(_logger, _workload, _config.Issuer, _config.ClientId);
+        }
+    }
+
+    /// <summary>The token that outlived a refused refresh has expired (or was rejected): a sign-in is needed now.</summary>
+    private void ExpireRefused_NeedsLock()
+    {
+        var refused = _refused?.OAuthErrorText is { } error ? $"refresh refused ({error})" : _refused?.Reason;
+        GoUnauthenticated_NeedsLock($"the access token expired after the {refused}: run 'tether reauth {_workload}'");
     }
 
     private void ApplyTransient_NeedsLock(TokenEndpointOutcome outcome, DateTimeOffset now)
@@ -159,7 +187,7 @@ public sealed partial class TokenLifecycle
 
         var tokenValid = _snapshot is { } snapshot && snapshot.UsableAt(now);
         var inShortRetry = tokenValid
-            && _failures <= _options.RefreshMaxTries
+            && _failures < _options.RefreshMaxTries
             && now - _firstFailureAt.Value < _options.RefreshMaxElapsedTime;
         var delay = inShortRetry
             ? Backoff.ShortDelay(_failures, _options.RefreshInitialRetryInterval, _options.RefreshMaxRetryInterval, _random())
@@ -181,7 +209,7 @@ public sealed partial class TokenLifecycle
             _tracker.TryTransition(WorkloadStatus.AuthRetrying, $"{outcome.Reason}; next attempt in {next}");
         }
 
-        Log.TransientFailure(_logger, _workload, _failures, outcome.HttpStatus, outcome.OAuthError, outcome.Reason, _tracker.Status.ToWire(), next);
+        OutcomeLogState.Transient(_logger, _workload, _failures, outcome, _tracker.Status.ToWire(), next);
     }
 
     private void Publish_NeedsLock(TokenSet tokens, DateTimeOffset now)
@@ -192,6 +220,8 @@ public sealed partial class TokenLifecycle
         _longAttempts = 0;
         _firstFailureAt = null;
         _lastFailure = null;
+        _refused = null;
+        _probeAt = null;
         _notBefore = now;
         _nextAttemptAt = tokens is { ExpiresAt: { } expires, RefreshToken: not null }
             ? Backoff.RefreshAt(expires - (tokens.IssuedLifetime ?? expires - now), tokens.IssuedLifetime ?? expires - now, _options.RefreshAhead)
@@ -205,6 +235,7 @@ public sealed partial class TokenLifecycle
         _unauthenticated = true;
         _snapshot = null;
         _nextAttemptAt = null;
+        _probeAt = null;
         _tracker.TryTransition(WorkloadStatus.Unauthenticated, reason);
         _wake.TrySetResult();
         return first;
@@ -235,6 +266,11 @@ public sealed partial class TokenLifecycle
 
                 wake = _wake.Task;
                 var now = _time.GetUtcNow();
+                if (_refused is not null && !_unauthenticated && _snapshot?.UsableAt(now) != true)
+                {
+                    ExpireRefused_NeedsLock();
+                }
+
                 if (_failures > 0 && !_unauthenticated && _snapshot is { } expiring && !expiring.UsableAt(now))
                 {
                     _snapshot = null;
@@ -245,13 +281,18 @@ public sealed partial class TokenLifecycle
                 {
                     attempt = running;
                 }
-                else if (!_unauthenticated && _nextAttemptAt is { } due && due <= now)
+                else if (!_unauthenticated && NextDue_NeedsLock(now) is { } due && due <= now)
                 {
+                    if (_probeAt is { } probe && probe <= now && (_nextAttemptAt is not { } cadence || cadence > now))
+                    {
+                        Log.Probe(_logger, _workload, "deferred");
+                    }
+
                     attempt = StartAttempt_NeedsLock(now);
                 }
 
-                var nextWake = _unauthenticated ? null : _nextAttemptAt;
-                if (_failures > 0 && _snapshot is { } valid && (nextWake is null || valid.UsableUntil < nextWake))
+                var nextWake = _unauthenticated ? null : NextDue_NeedsLock(now);
+                if ((_failures > 0 || _refused is not null) && _snapshot is { } valid && (nextWake is null || valid.UsableUntil < nextWake))
                 {
                     nextWake = valid.UsableUntil;
                 }
@@ -292,6 +333,21 @@ public sealed partial class TokenLifecycle
                 Probe("wake from sleep");
             }
         }
+    }
+
+    /// <summary>
+    /// The next attempt, cadence or deferred probe, whichever is first; during a failure streak never sooner than one
+    /// probe interval after the last attempt, so that an outage costs at most one token request per interval.
+    /// </summary>
+    private DateTimeOffset? NextDue_NeedsLock(DateTimeOffset now)
+    {
+        var due = _probeAt is { } probe && (_nextAttemptAt is null || probe < _nextAttemptAt) ? probe : _nextAttemptAt;
+        if (due is { } at && _failures > 0 && ProbeDueAt_NeedsLock(now) is var floor && floor > at)
+        {
+            due = floor;
+        }
+
+        return due;
     }
 
     private static TimeSpan Until(DateTimeOffset? at, DateTimeOffset now) =>

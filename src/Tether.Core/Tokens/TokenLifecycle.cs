@@ -49,6 +49,8 @@ public sealed partial class TokenLifecycle : IAccessTokenSource, IAsyncDisposabl
     private string? _forcedToken;
     private DateTimeOffset? _parkedUntil;
     private int _parks;
+    private TokenEndpointOutcome? _refused;
+    private DateTimeOffset? _probeAt;
 
     /// <summary>Creates the engine of one workload; nothing happens until <see cref="StartAsync"/>.</summary>
     /// <param name="workload">The workload's name (logs, reasons).</param>
@@ -114,6 +116,21 @@ public sealed partial class TokenLifecycle : IAccessTokenSource, IAsyncDisposabl
             lock (_lock)
             {
                 return _lastFailure;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether the authorization server refused a refresh while the access token still works: the workload serves
+    /// until expiry (status <c>running</c>) but needs a sign-in, so its health is <c>degraded</c>.
+    /// </summary>
+    public bool RefreshRefused
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _refused is not null && !_unauthenticated;
             }
         }
     }
@@ -195,6 +212,13 @@ public sealed partial class TokenLifecycle : IAccessTokenSource, IAsyncDisposabl
                 return TokenAnswer.FromToken(current.AccessToken);
             }
 
+            if (_refused is { } refused)
+            {
+                // The server already refused the refresh token: a new sign-in is the only way on.
+                GoUnauthenticated_NeedsLock($"the MCP server rejected the access token (http 401) and the refresh was refused ({refused.OAuthErrorText}): run 'tether reauth {_workload}'");
+                return Unauthenticated_NeedsLock();
+            }
+
             if (rejectedAccessToken == _forcedToken)
             {
                 GoUnauthenticated_NeedsLock($"the MCP server rejected a freshly refreshed token (http 401): run 'tether reauth {_workload}'");
@@ -210,7 +234,7 @@ public sealed partial class TokenLifecycle : IAccessTokenSource, IAsyncDisposabl
             attempt = StartAttempt_NeedsLock(now);
         }
 
-        if (!await WaitBoundedAsync(attempt, cancellationToken))
+        if (!await WaitBoundedAsync(attempt, _options.RequestWait, cancellationToken))
         {
             return RetryingAfterWait();
         }
@@ -227,7 +251,10 @@ public sealed partial class TokenLifecycle : IAccessTokenSource, IAsyncDisposabl
         }
     }
 
-    /// <summary>The machine's network changed or came back: try at once if a failure streak is on (at most once per probe interval).</summary>
+    /// <summary>
+    /// The machine's network changed or came back: try at once if a failure streak is on; inside the probe interval
+    /// (or before a server's <c>Retry-After</c>) the attempt is deferred to the interval's end, never dropped.
+    /// </summary>
     public void NotifyNetworkChanged() => Probe("network changed");
 
     /// <summary>Stops the monitor and drops whatever is in flight: nothing may change the status or tokens afterwards.</summary>
@@ -266,58 +293,78 @@ public sealed partial class TokenLifecycle : IAccessTokenSource, IAsyncDisposabl
 
     private async Task<TokenAnswer> GetTokenSlowAsync(CancellationToken cancellationToken)
     {
-        Task<TokenEndpointOutcome> attempt;
-        lock (_lock)
+        var deadline = _time.GetUtcNow() + _options.RequestWait;
+        while (true)
         {
-            if (Unserved_NeedsLock() is { } unserved)
+            Task<TokenEndpointOutcome>? attempt = null;
+            var deferredTo = DateTimeOffset.MinValue;
+            lock (_lock)
             {
-                return unserved;
-            }
-
-            var now = _time.GetUtcNow();
-            if (_snapshot is { } snapshot && snapshot.UsableAt(now))
-            {
-                return TokenAnswer.FromToken(snapshot.AccessToken);
-            }
-
-            if (_inflight is { IsCompleted: false } inflight)
-            {
-                attempt = inflight;
-            }
-            else if (_failures == 0 || ProbeAllowed_NeedsLock(now))
-            {
-                if (_failures > 0)
+                if (Unserved_NeedsLock() is { } unserved)
                 {
-                    Log.Probe(_logger, _workload, "request");
+                    return unserved;
                 }
 
-                attempt = StartAttempt_NeedsLock(now);
+                var now = _time.GetUtcNow();
+                if (_snapshot is { } snapshot && snapshot.UsableAt(now))
+                {
+                    return TokenAnswer.FromToken(snapshot.AccessToken);
+                }
+
+                if (_inflight is { IsCompleted: false } inflight)
+                {
+                    attempt = inflight;
+                }
+                else if (_failures == 0 || ProbeDueAt_NeedsLock(now) <= now)
+                {
+                    if (_failures > 0)
+                    {
+                        Log.Probe(_logger, _workload, "request");
+                    }
+
+                    attempt = StartAttempt_NeedsLock(now);
+                }
+                else if (ProbeDueAt_NeedsLock(now) is var due && due - now <= _options.ProbeMinInterval && due <= deadline)
+                {
+                    // A request inside the probe interval waits for the probe at the interval's end (never longer
+                    // than one interval) rather than getting 503: with a client asking every few seconds, the first
+                    // request after an outage heals goes through within one interval. A longer Retry-After or the
+                    // cadence answers 503 at once.
+                    DeferProbe_NeedsLock(due);
+                    deferredTo = due;
+                }
+                else
+                {
+                    return Retrying_NeedsLock();
+                }
             }
-            else
+
+            if (attempt is null)
             {
-                return Retrying_NeedsLock();
+                await Task.Delay(Until(deferredTo, _time.GetUtcNow()), _time, cancellationToken);
+                continue;
             }
-        }
 
-        if (!await WaitBoundedAsync(attempt, cancellationToken))
-        {
-            return RetryingAfterWait();
-        }
+            if (!await WaitBoundedAsync(attempt, deadline - _time.GetUtcNow(), cancellationToken))
+            {
+                return RetryingAfterWait();
+            }
 
-        lock (_lock)
-        {
-            var snapshot = _snapshot;
-            return snapshot is not null && snapshot.UsableAt(_time.GetUtcNow())
-                ? TokenAnswer.FromToken(snapshot.AccessToken)
-                : Unserved_NeedsLock() ?? Retrying_NeedsLock();
+            lock (_lock)
+            {
+                var snapshot = _snapshot;
+                return snapshot is not null && snapshot.UsableAt(_time.GetUtcNow())
+                    ? TokenAnswer.FromToken(snapshot.AccessToken)
+                    : Unserved_NeedsLock() ?? Retrying_NeedsLock();
+            }
         }
     }
 
-    private async Task<bool> WaitBoundedAsync(Task attempt, CancellationToken cancellationToken)
+    private async Task<bool> WaitBoundedAsync(Task attempt, TimeSpan budget, CancellationToken cancellationToken)
     {
         try
         {
-            await attempt.WaitAsync(_options.RequestWait, _time, cancellationToken);
+            await attempt.WaitAsync(budget > TimeSpan.Zero ? budget : TimeSpan.Zero, _time, cancellationToken);
             return true;
         }
         catch (TimeoutException)
@@ -342,18 +389,46 @@ public sealed partial class TokenLifecycle : IAccessTokenSource, IAsyncDisposabl
     {
         lock (_lock)
         {
-            if (_failures > 0 && !_unauthenticated && !_stopped && _started && ProbeAllowed_NeedsLock(_time.GetUtcNow()))
+            if (_failures == 0 || _unauthenticated || _refused is not null || _stopped || !_started)
+            {
+                return;
+            }
+
+            var now = _time.GetUtcNow();
+            if (ProbeDueAt_NeedsLock(now) is var due && due <= now)
             {
                 Log.Probe(_logger, _workload, trigger);
-                _ = StartAttempt_NeedsLock(_time.GetUtcNow());
+                _ = StartAttempt_NeedsLock(now);
+            }
+            else
+            {
+                Log.ProbeDeferred(_logger, _workload, trigger, DurationParser.Format(TimeSpan.FromSeconds(Math.Ceiling((due - now).TotalSeconds))));
+                DeferProbe_NeedsLock(due);
             }
         }
     }
 
-    private bool ProbeAllowed_NeedsLock(DateTimeOffset now) =>
-        !_unauthenticated
-        && now >= _notBefore
-        && (_lastAttemptAt is not { } last || now - last >= _options.ProbeMinInterval);
+    /// <summary>The earliest a probe may run: one probe interval after the last attempt, and never before a <c>Retry-After</c>.</summary>
+    private DateTimeOffset ProbeDueAt_NeedsLock(DateTimeOffset now)
+    {
+        var due = _notBefore > now ? _notBefore : now;
+        if (_lastAttemptAt is { } last && last + _options.ProbeMinInterval > due)
+        {
+            due = last + _options.ProbeMinInterval;
+        }
+
+        return due;
+    }
+
+    /// <summary>Makes the monitor attempt at <paramref name="due"/> (unless an earlier attempt is already due).</summary>
+    private void DeferProbe_NeedsLock(DateTimeOffset due)
+    {
+        if (_probeAt is null || due < _probeAt)
+        {
+            _probeAt = due;
+            _wake.TrySetResult();
+        }
+    }
 
     private Task<TokenEndpointOutcome> StartAttempt_NeedsLock(DateTimeOffset now)
     {
@@ -363,6 +438,7 @@ public sealed partial class TokenLifecycle : IAccessTokenSource, IAsyncDisposabl
         }
 
         _lastAttemptAt = now;
+        _probeAt = null;
         var attempt = Task.Run(AttemptAsync);
         _inflight = attempt;
         return attempt;
@@ -373,6 +449,11 @@ public sealed partial class TokenLifecycle : IAccessTokenSource, IAsyncDisposabl
         if (_stopped || !_started)
         {
             return new TokenAnswer(TokenAnswerKind.Unavailable, null, 2, $"{_workload} is not running");
+        }
+
+        if (_refused is not null && !_unauthenticated && _snapshot?.UsableAt(_time.GetUtcNow()) != true)
+        {
+            ExpireRefused_NeedsLock();
         }
 
         return _unauthenticated ? Unauthenticated_NeedsLock() : null;
@@ -386,7 +467,8 @@ public sealed partial class TokenLifecycle : IAccessTokenSource, IAsyncDisposabl
 
     private int RetryAfterSeconds_NeedsLock()
     {
-        var until = _nextAttemptAt is { } next ? next - _time.GetUtcNow() : _options.ProbeMinInterval;
+        var next = _probeAt is { } probe && (_nextAttemptAt is null || probe < _nextAttemptAt) ? probe : _nextAttemptAt;
+        var until = next is { } at ? at - _time.GetUtcNow() : _options.ProbeMinInterval;
         return (int)Math.Clamp(Math.Ceiling(until.TotalSeconds), 1, 600);
     }
 

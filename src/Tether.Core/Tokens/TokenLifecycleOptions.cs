@@ -22,7 +22,7 @@ public sealed record TokenLifecycleOptions
     public static readonly TimeSpan DefaultAuthRetryingMaxElapsed = TimeSpan.FromHours(24);
 
     /// <summary>The default of <see cref="ProbeMinInterval"/>.</summary>
-    public static readonly TimeSpan DefaultProbeMinInterval = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan DefaultProbeMinInterval = TimeSpan.FromSeconds(5);
 
     /// <summary>The default of <see cref="RequestWait"/>.</summary>
     public static readonly TimeSpan DefaultRequestWait = TimeSpan.FromSeconds(10);
@@ -64,7 +64,7 @@ public sealed record TokenLifecycleOptions
     public TimeSpan AuthRetryingMaxElapsed { get; init; } = DefaultAuthRetryingMaxElapsed;
 
     /// <summary>Probes (a request, a network change, a wake) try at once, but at most once per this interval.</summary>
-    /// <value>The default value is 30 seconds (<c>TETHER_TOKEN_PROBE_MIN_INTERVAL</c>).</value>
+    /// <value>The default value is 5 seconds (<c>TETHER_TOKEN_PROBE_MIN_INTERVAL</c>).</value>
     public TimeSpan ProbeMinInterval { get; init; } = DefaultProbeMinInterval;
 
     /// <summary>The longest a request waits for a refresh or a probe before it gets 503.</summary>

@@ -51,6 +51,13 @@ public static class WorkloadStatusNames
         _ => WorkloadHealth.Unhealthy,
     };
 
+    /// <summary>
+    /// The health an aggregator sees, given whether the workload runs on an access token whose refresh was refused
+    /// (it serves until expiry but needs a sign-in: <c>degraded</c>).
+    /// </summary>
+    public static WorkloadHealth ToHealth(this WorkloadStatus status, bool refreshRefused) =>
+        status == WorkloadStatus.Running && refreshRefused ? WorkloadHealth.Degraded : status.ToHealth();
+
     /// <summary>The lower-case wire name of a health.</summary>
     public static string ToWire(this WorkloadHealth health) => health switch
     {

@@ -27,6 +27,9 @@ public sealed record RunWorkloadRequest
     /// <summary>Scopes to ask for.</summary>
     public IReadOnlyList<string>? Scopes { get; init; }
 
+    /// <summary>A scope to send on refresh; none is sent without it (the server gives the original grant).</summary>
+    public string? RefreshScope { get; init; }
+
     /// <summary>The RFC 8707 resource to ask for; empty string turns the parameter off.</summary>
     public string? Resource { get; init; }
 

@@ -10,7 +10,7 @@ internal static class WorkloadViews
         Name = snapshot.Record.Name,
         Status = snapshot.Status.ToWire(),
         StatusReason = snapshot.Reason,
-        Health = snapshot.Status.ToHealth().ToWire(),
+        Health = snapshot.Status.ToHealth(snapshot.RefreshRefused).ToWire(),
         Url = snapshot.LocalUrl,
         RemoteUrl = snapshot.Record.RemoteUrl,
         Transport = snapshot.Record.Transport,
@@ -30,5 +30,5 @@ internal static class WorkloadViews
         new(transition.At, transition.From.ToWire(), transition.To.ToWire(), transition.Reason);
 
     public static WorkloadHealthView Health(WorkloadSnapshot snapshot) =>
-        new(snapshot.Record.Name, snapshot.Status.ToHealth().ToWire(), snapshot.Status.ToWire(), snapshot.Reason);
+        new(snapshot.Record.Name, snapshot.Status.ToHealth(snapshot.RefreshRefused).ToWire(), snapshot.Status.ToWire(), snapshot.Reason);
 }

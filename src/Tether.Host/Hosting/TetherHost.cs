@@ -113,7 +113,7 @@ public sealed class TetherHost : IAsyncDisposable
             store = await TetherStore.OpenAsync(paths, keySource, options.TimeProvider, loggerFactory, cancellationToken);
             var http = WorkloadServices.CreateHttpClient();
             var services = new WorkloadServices(
-                store, tokenOptions, http, new SignInService(http, store, options.TimeProvider, answerWait), new LocalEndpointFactory(loggerFactory), options.TimeProvider, loggerFactory);
+                store, tokenOptions, http, new SignInService(http, store, options.TimeProvider, answerWait), new LocalEndpointFactory(loggerFactory), options.TimeProvider, loggerFactory, answerWait);
             var workloads = new WorkloadApi(new WorkloadManager(services, fileLogs));
             app.Services.GetRequiredService<WorkloadMetrics>().Attach(workloads.Registry);
             app.Services.GetRequiredService<StatusNotifier>().Attach(workloads);

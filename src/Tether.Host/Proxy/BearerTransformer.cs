@@ -16,6 +16,9 @@ internal sealed class BearerTransformer(Uri destination, Uri remoteOrigin, Uri l
     /// <summary>Whether the upstream answered 401 and the answer was held back.</summary>
     public bool Rejected { get; private set; }
 
+    /// <summary>The scopes of a step-up challenge (403 <c>insufficient_scope</c>) that was held back, if any.</summary>
+    public IReadOnlyList<string>? StepUpScopes { get; private set; }
+
     /// <summary>For an event stream opened with GET (the legacy SSE transport): the rewriter of its endpoint event.</summary>
     public SseEndpointRewriter? EndpointRewriter { get; private set; }
 
@@ -41,6 +44,12 @@ internal sealed class BearerTransformer(Uri destination, Uri remoteOrigin, Uri l
         if (holdBack401 && proxyResponse?.StatusCode == HttpStatusCode.Unauthorized)
         {
             Rejected = true;
+            return ValueTask.FromResult(false);
+        }
+
+        if (StepUpAnswer.Scopes(proxyResponse) is { } scopes)
+        {
+            StepUpScopes = scopes;
             return ValueTask.FromResult(false);
         }
 

@@ -20,5 +20,8 @@ public sealed partial class LocalEndpoint
 
         [LoggerMessage(3005, LogLevel.Information, "{workload}: refused a request body over {limit} bytes with 413")]
         public static partial void BodyTooLarge(ILogger logger, string workload, long limit);
+
+        [LoggerMessage(3006, LogLevel.Debug, "{workload}: the client ended the request ({error})")]
+        public static partial void ClientWentAway(ILogger logger, string workload, string error);
     }
 }

@@ -148,14 +148,21 @@ public sealed partial class LocalEndpoint : IAsyncDisposable
             return;
         }
 
-        var retriable = HttpMethods.IsPost(context.Request.Method) && context.Request.ContentLength is <= MaxRetriedBody;
-        if (retriable)
+        var retriable = IsRetriable(context.Request);
+        if (retriable && HttpMethods.IsPost(context.Request.Method))
         {
             context.Request.EnableBuffering(MaxRetriedBody);
         }
 
         var transformer = new BearerTransformer(destination, _remoteOrigin, _localOrigin, answer.AccessToken, _options.Headers, holdBack401: answer.AccessToken is not null, _announced.Add);
         await ForwardAsync(context, transformer);
+        if (transformer.StepUpScopes is { } stepUp)
+        {
+            ResetResponse(context);
+            await StepUpAnswer.WriteAsync(context, stepUp, _options.Workload, _options.OnStepUp);
+            return;
+        }
+
         if (!transformer.Rejected)
         {
             return;
@@ -171,10 +178,19 @@ public sealed partial class LocalEndpoint : IAsyncDisposable
         }
 
         ResetResponse(context);
-        context.Request.Body.Position = 0;
+        if (context.Request.Body.CanSeek)
+        {
+            context.Request.Body.Position = 0;
+        }
+
         var again = new BearerTransformer(destination, _remoteOrigin, _localOrigin, fresh.AccessToken, _options.Headers, holdBack401: true, _announced.Add);
         await ForwardAsync(context, again);
-        if (again.Rejected)
+        if (again.StepUpScopes is { } stepUpAgain)
+        {
+            ResetResponse(context);
+            await StepUpAnswer.WriteAsync(context, stepUpAgain, _options.Workload, _options.OnStepUp);
+        }
+        else if (again.Rejected)
         {
             var verdict = await _tokens.RefreshAfterRejectionAsync(fresh.AccessToken!, context.RequestAborted);
             ResetResponse(context);
@@ -195,15 +211,29 @@ public sealed partial class LocalEndpoint : IAsyncDisposable
             await rewriter.CompleteAsync(context.RequestAborted).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
-        if (error != ForwarderError.None && !context.Response.HasStarted && IsBodyTooLarge(context))
+        if (error == ForwarderError.None)
+        {
+            return;
+        }
+
+        if (!context.Response.HasStarted && IsBodyTooLarge(context))
         {
             ResetResponse(context);
             await WriteTooLargeAsync(context);
+            return;
         }
-        else if (error != ForwarderError.None && !context.Response.HasStarted && error is not ForwarderError.RequestCanceled)
+
+        // A client that closes its stream or hangs up is normal MCP use (an SSE stream ends that way): not a warning.
+        if (context.RequestAborted.IsCancellationRequested || error is ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.ResponseBodyCanceled)
         {
-            var cause = context.Features.Get<IForwarderErrorFeature>()?.Exception?.Message ?? error.ToString();
-            Log.ForwardFailed(_logger, _options.Workload, error.ToString(), cause);
+            Log.ClientWentAway(_logger, _options.Workload, error.ToString());
+            return;
+        }
+
+        var cause = context.Features.Get<IForwarderErrorFeature>()?.Exception?.Message ?? error.ToString();
+        Log.ForwardFailed(_logger, _options.Workload, error.ToString(), cause);
+        if (!context.Response.HasStarted)
+        {
             ResetResponse(context);
             await ProxyAnswers.WriteAsync(context, StatusCodes.Status502BadGateway, null, $"the remote MCP server could not be reached ({error})");
         }
@@ -283,6 +313,14 @@ public sealed partial class LocalEndpoint : IAsyncDisposable
         Log.BodyTooLarge(_logger, _options.Workload, limit);
         return ProxyAnswers.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, null, $"the request body is larger than the local endpoint accepts ({limit} bytes)");
     }
+
+    /// <summary>
+    /// Whether a request can be sent again after a 401: a POST whose body is small enough to buffer, and a GET or
+    /// DELETE without a body (nothing to buffer).
+    /// </summary>
+    private static bool IsRetriable(HttpRequest request) =>
+        HttpMethods.IsPost(request.Method) ? request.ContentLength is <= MaxRetriedBody
+        : (HttpMethods.IsGet(request.Method) || HttpMethods.IsDelete(request.Method)) && (request.ContentLength is null or 0) && request.Headers.TransferEncoding.Count == 0;
 
     private static void ResetResponse(HttpContext context)
     {

@@ -47,6 +47,7 @@ internal static class CodeExchange
 
         request.Content = new FormUrlEncodedContent(form);
         request.Headers.Accept.ParseAdd("application/json");
+        request.Headers.UserAgent.Add(TokenEndpointClient.UserAgent);
         ServerAnswer answer;
         try
         {

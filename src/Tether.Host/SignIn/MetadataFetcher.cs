@@ -23,6 +23,7 @@ internal sealed class MetadataFetcher(HttpClient http, TimeProvider time, TimeSp
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, url);
             request.Headers.Accept.ParseAdd("application/json");
+            request.Headers.UserAgent.Add(Tether.Tokens.TokenEndpointClient.UserAgent);
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token);
             if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed or HttpStatusCode.BadRequest)
             {

@@ -54,6 +54,18 @@ public sealed record WorkloadConfig
     /// <summary>After sign-in: whether the client came from dynamic registration or a metadata document (the remediation hint names it).</summary>
     public bool ClientFromRegistration { get; init; }
 
-    /// <summary>After sign-in: the scope granted, sent again on refresh.</summary>
+    /// <summary>After sign-in: the scope granted (shown, and the base of a step-up's union; not sent on refresh).</summary>
     public string? GrantedScope { get; init; }
+
+    /// <summary>
+    /// The scope sent on refresh (<c>--refresh-scope</c>); <see langword="null"/> sends none, which RFC 6749 §6 reads
+    /// as the original grant.
+    /// </summary>
+    public string? RefreshScope { get; init; }
+
+    /// <summary>
+    /// Scopes an MCP server asked for in a step-up challenge (403 <c>insufficient_scope</c>) since the last sign-in:
+    /// the next sign-in asks for them on top of the others.
+    /// </summary>
+    public IReadOnlyList<string> StepUpScopes { get; init; } = [];
 }

@@ -3,6 +3,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Tether.Configuration;
+using Tether.Hosting;
 using Tether.SignIn;
 
 namespace Tether.Workloads;
@@ -12,7 +14,7 @@ namespace Tether.Workloads;
 /// answer (a JSON-RPC message or an event stream) or a 401 challenge. A typo'd path (404 HTML) or a plain web server
 /// (501) is an error naming what came back.
 /// </summary>
-internal sealed class McpProbe(HttpClient http, TimeProvider time, TimeSpan timeout)
+internal sealed class McpProbe(HttpClient http, TimeProvider time, TimeSpan answerWait)
 {
     private const int MaxBodyBytes = 64 * 1024;
 
@@ -32,8 +34,8 @@ internal sealed class McpProbe(HttpClient http, TimeProvider time, TimeSpan time
 
         request.Headers.Accept.ParseAdd(sse ? "text/event-stream" : "application/json, text/event-stream");
         AddCredentials(request, bearerToken, headers);
-        using var limit = new CancellationTokenSource(timeout, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, limit.Token);
+        using var timeout = new CancellationTokenSource(answerWait, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token);
@@ -51,7 +53,7 @@ internal sealed class McpProbe(HttpClient http, TimeProvider time, TimeSpan time
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return new McpProbeResult(McpProbeKind.Unreachable, Problem: $"{url} did not answer within {timeout.TotalSeconds:0}s");
+            return new McpProbeResult(McpProbeKind.Unreachable, Problem: $"{url} did not answer within {DurationParser.Format(answerWait)} ({HostSettings.ServerAnswerWaitVariable} sets this limit)");
         }
     }
 

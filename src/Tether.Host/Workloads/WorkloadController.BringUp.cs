@@ -119,7 +119,7 @@ internal sealed partial class WorkloadController
             McpUrl = new Uri(record.RemoteUrl),
             ClientId = config.ClientFromRegistration ? null : config.ClientId,
             ClientSecret = config.ClientFromRegistration ? null : await _services.Store.GetSecretAsync(Name, SecretKind.ClientSecret, cancellationToken),
-            Scopes = config.Scopes,
+            Scopes = SignInScopes(config),
             Resource = config.Resource,
             SendResource = config.SendResource,
             Issuer = config.IssuerGiven && config.Issuer is { } issuer ? new Uri(issuer) : null,
@@ -179,7 +179,10 @@ internal sealed partial class WorkloadController
         for (var attempt = 1; ; attempt++)
         {
             var record = Record;
-            var options = new LocalEndpointOptions(Name, new Uri(record.RemoteUrl), record.Port ?? 0, headers);
+            var options = new LocalEndpointOptions(Name, new Uri(record.RemoteUrl), record.Port ?? 0, headers)
+            {
+                OnStepUp = RecordStepUpAsync,
+            };
             try
             {
                 var endpoint = await _services.Endpoints.StartAsync(options, tokens, cancellationToken);
@@ -221,7 +224,7 @@ internal sealed partial class WorkloadController
             secret,
             ParseAuthMethod(config.ClientAuthMethod),
             config.SendResource ? config.Resource : null,
-            config.GrantedScope,
+            config.RefreshScope,
             config.Issuer,
             config.ClientFromRegistration);
         var engine = new TokenLifecycle(
@@ -243,6 +246,39 @@ internal sealed partial class WorkloadController
         {
             _tracker.TrySetReason(WorkloadStatus.Running, signedIn);
         }
+    }
+
+    /// <summary>
+    /// A step-up challenge: the workload keeps running on its token; the scopes are kept with its config so that the
+    /// next sign-in asks for them as well, and the reason says what to do.
+    /// </summary>
+    private async Task RecordStepUpAsync(IReadOnlyList<string> scopes)
+    {
+        var record = Record;
+        var config = record.Config;
+        var union = config.StepUpScopes.Union(scopes, StringComparer.Ordinal).ToList();
+        if (union.Count != config.StepUpScopes.Count)
+        {
+            await UpdateRecordAsync(record with { Config = config with { StepUpScopes = union } }, CancellationToken.None);
+        }
+
+        Log.StepUp(_logger, Name, string.Join(' ', scopes));
+        _tracker.TrySetReason(WorkloadStatus.Running, $"the MCP server asks for more access ({string.Join(' ', scopes)}): run 'tether reauth {Name}'");
+    }
+
+    /// <summary>
+    /// The scopes a sign-in asks for: none given and no step-up means discovery decides; after a step-up, the union of
+    /// what was asked (or granted) before and what the server asked for since.
+    /// </summary>
+    internal static IReadOnlyList<string> SignInScopes(WorkloadConfig config)
+    {
+        if (config.StepUpScopes.Count == 0)
+        {
+            return config.Scopes;
+        }
+
+        var before = config.Scopes.Count > 0 ? config.Scopes : (config.GrantedScope ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return before.Union(config.StepUpScopes, StringComparer.Ordinal).ToList();
     }
 
     private async Task UpdateRecordAsync(WorkloadRecord record, CancellationToken cancellationToken)

@@ -23,5 +23,8 @@ internal sealed partial class WorkloadController
 
         [LoggerMessage(2006, LogLevel.Information, "{workload}: {from} -> {status}: {reason}")]
         public static partial void StatusChanged(ILogger logger, string workload, string from, string status, string reason);
+
+        [LoggerMessage(2051, LogLevel.Warning, "{workload}: the MCP server asks for more access ({scope}); the workload keeps running, and 'tether reauth {workload}' signs in with it")]
+        public static partial void StepUp(ILogger logger, string workload, string scope);
     }
 }

@@ -82,7 +82,8 @@ internal sealed partial class WorkloadController : IAsyncDisposable
                 authenticating ? _signInUrl : null,
                 authenticating ? _signInDeadline : null,
                 _engine?.NextAttemptAt,
-                _engine?.AccessTokenExpiresAt);
+                _engine?.AccessTokenExpiresAt,
+                _engine?.RefreshRefused == true);
         }
     }
 

@@ -14,6 +14,7 @@ namespace Tether.Workloads;
 /// <param name="Endpoints">Opens local endpoints.</param>
 /// <param name="Time">Every wait and timestamp.</param>
 /// <param name="LoggerFactory">Loggers for the controllers and engines.</param>
+/// <param name="AnswerWait">How long one server answer may take (<see cref="HostSettings.LoadServerAnswerWait"/>).</param>
 internal sealed record WorkloadServices(
     TetherStore Store,
     TokenLifecycleOptions TokenOptions,
@@ -21,10 +22,11 @@ internal sealed record WorkloadServices(
     SignInService SignIn,
     IWorkloadEndpointFactory Endpoints,
     TimeProvider Time,
-    ILoggerFactory LoggerFactory)
+    ILoggerFactory LoggerFactory,
+    TimeSpan AnswerWait)
 {
-    /// <summary>Checks that a URL answers like an MCP server, waiting as long as sign-in waits for a server's answer.</summary>
-    public McpProbe Probe { get; } = new(Http, Time, SignIn.AnswerWait);
+    /// <summary>Checks that a URL answers like an MCP server.</summary>
+    public McpProbe Probe { get; } = new(Http, Time, AnswerWait);
 
     /// <summary>Picks a loopback port nothing listens on (a seam: tests make it return a taken one).</summary>
     public Func<int> FreePort { get; set; } = LoopbackPorts.Free;

@@ -12,4 +12,5 @@ internal sealed record WorkloadSnapshot(
     string? SignInUrl,
     DateTimeOffset? SignInDeadline,
     DateTimeOffset? NextAttemptAt,
-    DateTimeOffset? TokenExpiresAt);
+    DateTimeOffset? TokenExpiresAt,
+    bool RefreshRefused);

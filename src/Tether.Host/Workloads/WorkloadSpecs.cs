@@ -54,6 +54,7 @@ internal static partial class WorkloadSpecs
         var config = new WorkloadConfig
         {
             Scopes = request.Scopes ?? [],
+            RefreshScope = string.IsNullOrWhiteSpace(request.RefreshScope) ? null : request.RefreshScope.Trim(),
             Resource = string.IsNullOrEmpty(request.Resource) ? null : request.Resource,
             SendResource = request.Resource != "",
             Issuer = request.Issuer,

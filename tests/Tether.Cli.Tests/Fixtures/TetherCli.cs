@@ -6,7 +6,7 @@ namespace Tether.Tests.Fixtures;
 /// <summary>Runs the real <c>tether</c> executable (as built next to the tests) in a throw-away <c>TETHER_HOME</c>.</summary>
 public sealed class TetherCli : IAsyncDisposable
 {
-    private static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(3);
 
     /// <summary>A throw-away home; with <paramref name="createHome"/> false it does not exist yet (a first run).</summary>
     public TetherCli(bool createHome = true)
@@ -26,7 +26,8 @@ public sealed class TetherCli : IAsyncDisposable
     public Dictionary<string, string> Environment { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Runs <c>tether ARGS</c> to the end; <paramref name="onStderrLine"/> sees stderr lines as they come.</summary>
-    public async Task<CliResult> RunAsync(IEnumerable<string> args, Func<string, Task>? onStderrLine = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default, bool stdoutLines = false)
+    /// <remarks><paramref name="onStarted"/> is handed the process id (to send it a signal, as Ctrl-C does).</remarks>
+    public async Task<CliResult> RunAsync(IEnumerable<string> args, Func<string, Task>? onStderrLine = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default, bool stdoutLines = false, Action<int>? onStarted = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -50,6 +51,7 @@ public sealed class TetherCli : IAsyncDisposable
         }
 
         using var process = Process.Start(start)!;
+        onStarted?.Invoke(process.Id);
         process.StandardInput.Close();
         var stdout = new StringBuilder();
         var stderr = new StringBuilder();

@@ -19,7 +19,7 @@ public sealed class TokenLifecycleSettingsTests
         Assert.Equal(TimeSpan.FromMinutes(5), options.RefreshMaxElapsedTime);
         Assert.Equal(TimeSpan.FromMinutes(10), options.AuthRetryingTickInterval);
         Assert.Equal(TimeSpan.FromHours(24), options.AuthRetryingMaxElapsed);
-        Assert.Equal(TimeSpan.FromSeconds(30), options.ProbeMinInterval);
+        Assert.Equal(TimeSpan.FromSeconds(5), options.ProbeMinInterval);
         Assert.Equal(TimeSpan.FromSeconds(10), options.RequestWait);
         Assert.Equal(0.8, options.RefreshAhead);
     }
@@ -35,7 +35,7 @@ public sealed class TokenLifecycleSettingsTests
             ["TETHER_TOKEN_REFRESH_MAX_ELAPSED_TIME"] = "1h30m",
             ["TETHER_TOKEN_AUTH_RETRYING_TICK_INTERVAL"] = "2m",
             ["TETHER_TOKEN_AUTH_RETRYING_MAX_ELAPSED"] = "48h",
-            ["TETHER_TOKEN_PROBE_MIN_INTERVAL"] = "5s",
+            ["TETHER_TOKEN_PROBE_MIN_INTERVAL"] = "12s",
             ["TETHER_TOKEN_REQUEST_WAIT"] = "2s",
             ["TETHER_TOKEN_REFRESH_AHEAD"] = "0.5",
         });
@@ -46,7 +46,7 @@ public sealed class TokenLifecycleSettingsTests
         Assert.Equal(TimeSpan.FromMinutes(90), options.RefreshMaxElapsedTime);
         Assert.Equal(TimeSpan.FromMinutes(2), options.AuthRetryingTickInterval);
         Assert.Equal(TimeSpan.FromHours(48), options.AuthRetryingMaxElapsed);
-        Assert.Equal(TimeSpan.FromSeconds(5), options.ProbeMinInterval);
+        Assert.Equal(TimeSpan.FromSeconds(12), options.ProbeMinInterval);
         Assert.Equal(TimeSpan.FromSeconds(2), options.RequestWait);
         Assert.Equal(0.5, options.RefreshAhead);
     }

@@ -60,6 +60,25 @@ public sealed class EngineHarness : IAsyncDisposable
     public string AllLogText => string.Join("\n", LogCollector.GetSnapshot().Select(r => r.Message + " " + string.Join(",", r.StructuredState?.Select(kv => kv.Value) ?? [])));
 
     /// <summary>
+    /// A request through the engine as the local endpoint makes it, moving the fake clock in small steps while it
+    /// waits (for a deferred probe or an attempt), up to the request wait budget and a little more.
+    /// </summary>
+    public async Task<TokenAnswer> RequestAsync()
+    {
+        var pending = Engine.GetTokenAsync(default).AsTask();
+        for (var i = 0; i < 60 && !pending.IsCompleted; i++)
+        {
+            await Eventually.SettleAsync();
+            if (!pending.IsCompleted)
+            {
+                await AdvanceAsync(TimeSpan.FromMilliseconds(250));
+            }
+        }
+
+        return await pending.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    /// <summary>
     /// Moves the fake clock by <paramref name="by"/>, stopping at each moment the engine's monitor sleeps until and
     /// waiting for it to go back to sleep, so that every timer fires at its own time.
     /// </summary>

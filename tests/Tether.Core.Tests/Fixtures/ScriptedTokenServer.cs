@@ -24,7 +24,9 @@ public sealed class ScriptedTokenServer : IAsyncDisposable
     private readonly ConcurrentBag<string> _issued = [];
     private int _requests;
     private int _serial;
+    private readonly ConcurrentQueue<IReadOnlyList<string>> _parameters = new();
     private volatile Behaviour _behaviour = new(TokenEndpointFault.None, 3600, TimeSpan.FromSeconds(5));
+    private volatile Func<IFormCollection, (int Status, string Json)?>? _quirk;
 
     private ScriptedTokenServer(WebApplication app) => _app = app;
 
@@ -52,6 +54,15 @@ public sealed class ScriptedTokenServer : IAsyncDisposable
     /// <summary>Issues a first token pair, as a sign-in would.</summary>
     public (string AccessToken, string RefreshToken) Issue() => (NewToken("at"), NewRefreshToken());
 
+    /// <summary>The names of the form parameters of every request that got past a fault, oldest first.</summary>
+    public IReadOnlyList<IReadOnlyList<string>> RequestParameters => _parameters.ToArray();
+
+    /// <summary>
+    /// Answers the way a given provider does: <paramref name="quirk"/> sees each request's form and returns the status
+    /// and JSON body to send, or <see langword="null"/> to answer normally.
+    /// </summary>
+    public void Quirk(Func<IFormCollection, (int Status, string Json)?>? quirk) => _quirk = quirk;
+
     public void Succeed(int expiresIn = 3600) => _behaviour = new(TokenEndpointFault.None, expiresIn, TimeSpan.FromSeconds(5));
 
     public void Fail(TokenEndpointFault fault, TimeSpan? retryAfter = null) => _behaviour = new(fault, 3600, retryAfter ?? TimeSpan.FromSeconds(5));
@@ -73,6 +84,15 @@ public sealed class ScriptedTokenServer : IAsyncDisposable
         }
 
         var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        _parameters.Enqueue(form.Keys.ToArray());
+        if (_quirk?.Invoke(form) is { } quirk)
+        {
+            context.Response.StatusCode = quirk.Status;
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(quirk.Json, context.RequestAborted);
+            return;
+        }
+
         var presented = form["refresh_token"].ToString();
         if (form["grant_type"] != "refresh_token" || !_refreshTokens.TryUpdate(presented, false, true))
         {

@@ -50,6 +50,9 @@ public sealed class TokenEndpointClientTests
     [InlineData(400, "{\"error\":\"temporarily_unavailable\"}", "application/json", null)]
     [InlineData(400, "{\"error\":\"server_error\"}", "application/json", null)]
     [InlineData(400, "{\"error\":\"\"}", "application/json", null)]
+    [InlineData(503, "{\"error\":\"invalid_grant\"}", "application/json", null)]
+    [InlineData(429, "{\"error\":\"slow_down\"}", "application/json", "5")]
+    [InlineData(200, "{\"error\":\"temporarily_unavailable\"}", "application/json", null)]
     public async Task RefreshAsync_NoVerdictFromServer_Transient(int status, string body, string contentType, string? retryAfter)
     {
         var outcome = await RefreshAsync(new ScriptedHandler().ThenStatus((HttpStatusCode)status, body, contentType, retryAfter));
@@ -75,6 +78,109 @@ public sealed class TokenEndpointClientTests
         Assert.Equal(OutcomeClass.Permanent, outcome.Class);
         Assert.Equal(error, outcome.OAuthError);
         Assert.Contains(error, outcome.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RefreshAsync_ErrorDescription_InTheOutcomeAndTheReason()
+    {
+        var outcome = await RefreshAsync(new ScriptedHandler().Then(_ => ScriptedHandler.Json(HttpStatusCode.BadRequest,
+            """{"error":"invalid_grant","error_description":"grant request is invalid:\nrefresh token expired"}""")));
+
+        Assert.Equal(OutcomeClass.Permanent, outcome.Class);
+        Assert.Equal("grant request is invalid: refresh token expired", outcome.OAuthErrorDescription);
+        Assert.Equal("token endpoint refused: invalid_grant (http 400): grant request is invalid: refresh token expired", outcome.Reason);
+    }
+
+    /// <summary>
+    /// GitHub answers a refused refresh with HTTP 200 and a JSON error: "Refreshing user access tokens"
+    /// (https://docs.github.com/en/apps/creating-github-apps/authenticating-with-a-github-app/refreshing-user-access-tokens)
+    /// documents the POST to https://github.com/login/oauth/access_token, and users report the
+    /// <c>bad_refresh_token</c> answer to an expired or spent refresh token (https://github.com/orgs/community/discussions/24745).
+    /// </summary>
+    [Fact]
+    public async Task RefreshAsync_GitHubStyle200WithError_PermanentNotRetried()
+    {
+        var outcome = await RefreshAsync(new ScriptedHandler().Then(_ => ScriptedHandler.Json(HttpStatusCode.OK,
+            """{"error":"bad_refresh_token","error_description":"The refresh token passed is incorrect or expired.","error_uri":"https://docs.github.com"}""")));
+
+        Assert.Equal(OutcomeClass.Permanent, outcome.Class);
+        Assert.Equal("bad_refresh_token", outcome.OAuthError);
+        Assert.Equal(200, outcome.HttpStatus);
+        Assert.Contains("The refresh token passed is incorrect or expired.", outcome.Reason, StringComparison.Ordinal);
+        Assert.False(outcome.AboutClientOrGrant);
+    }
+
+    [Fact]
+    public async Task RefreshAsync_200WithBothErrorAndAccessToken_Success()
+    {
+        var outcome = await RefreshAsync(new ScriptedHandler().Then(_ => ScriptedHandler.Json(HttpStatusCode.OK, """{"error":"odd","access_token":"at-new"}""")));
+
+        Assert.Equal(OutcomeClass.Success, outcome.Class);
+        Assert.Equal("at-new", outcome.Tokens!.AccessToken);
+    }
+
+    [Fact]
+    public async Task RefreshAsync_NoRefreshScopeSet_SendsNoScope()
+    {
+        var handler = new ScriptedHandler().ThenTokens("a", null, 60);
+
+        await RefreshAsync(handler, Public with { Scope = null });
+
+        Assert.DoesNotContain("scope", handler.Bodies.Single(), StringComparison.Ordinal);
+    }
+
+    /// <summary>node oidc-provider with resource indicators: "refresh token missing requested scope" for offline_access.</summary>
+    [Fact]
+    public async Task RefreshAsync_InvalidScopeToAScopedRefresh_RetriedOnceWithoutTheScope()
+    {
+        var handler = new ScriptedHandler()
+            .Then(_ => ScriptedHandler.Json(HttpStatusCode.BadRequest, """{"error":"invalid_scope","error_description":"refresh token missing requested scope","scope":"offline_access"}"""))
+            .ThenTokens("at-new", "rt-new", 3600);
+
+        var outcome = await RefreshAsync(handler, Public with { Scope = "mcp:tools offline_access" });
+
+        Assert.Equal(OutcomeClass.Success, outcome.Class);
+        Assert.Equal(2, handler.Requests);
+        Assert.Contains("scope=mcp%3Atools+offline_access", handler.Bodies[0], StringComparison.Ordinal);
+        Assert.DoesNotContain("scope", handler.Bodies[1], StringComparison.Ordinal);
+        Assert.Contains("refresh_token=rt-old", handler.Bodies[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RefreshAsync_InvalidScopeWithoutAScope_PermanentAfterOneRequest()
+    {
+        var handler = new ScriptedHandler().ThenOAuthError("invalid_scope").ThenTokens("a", null, 60);
+
+        var outcome = await RefreshAsync(handler, Public with { Scope = null });
+
+        Assert.Equal(OutcomeClass.Permanent, outcome.Class);
+        Assert.Equal("invalid_scope", outcome.OAuthError);
+        Assert.Equal(1, handler.Requests);
+    }
+
+    [Fact]
+    public async Task RefreshAsync_InvalidScopeTwice_PermanentAfterExactlyTwoRequests()
+    {
+        var handler = new ScriptedHandler().ThenOAuthError("invalid_scope");
+
+        var outcome = await RefreshAsync(handler);
+
+        Assert.Equal(OutcomeClass.Permanent, outcome.Class);
+        Assert.Equal(2, handler.Requests);
+    }
+
+    [Theory]
+    [InlineData("invalid_client", true)]
+    [InlineData("unauthorized_client", true)]
+    [InlineData("invalid_grant", true)]
+    [InlineData("invalid_scope", false)]
+    [InlineData("invalid_request", false)]
+    [InlineData("unsupported_grant_type", false)]
+    public async Task RefreshAsync_Verdict_AboutClientOrGrantOnlyForThoseTheClientCanFix(string error, bool aboutClient)
+    {
+        var outcome = await RefreshAsync(new ScriptedHandler().ThenOAuthError(error), Public with { Scope = null });
+
+        Assert.Equal(aboutClient, outcome.AboutClientOrGrant);
     }
 
     [Fact]

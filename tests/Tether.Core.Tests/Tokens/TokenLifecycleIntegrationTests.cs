@@ -38,12 +38,12 @@ public sealed class TokenLifecycleIntegrationTests : IAsyncLifetime
 
         await h.AdvanceAsync(TimeSpan.FromMinutes(3));
         Assert.Equal(WorkloadStatus.AuthRetrying, h.Tracker.Status);
-        var retrying = await h.Engine.GetTokenAsync(default);
+        var retrying = await h.RequestAsync();
         Assert.Equal(TokenAnswerKind.Retrying, retrying.Kind);
 
         _server.Succeed();
         await h.AdvanceAsync(TimeSpan.FromSeconds(31));
-        var answer = await h.Engine.GetTokenAsync(default);
+        var answer = await h.RequestAsync();
 
         Assert.Equal(TokenAnswerKind.Token, answer.Kind);
         Assert.Equal([WorkloadStatus.Running, WorkloadStatus.AuthRetrying, WorkloadStatus.Running], h.Sink.Statuses);

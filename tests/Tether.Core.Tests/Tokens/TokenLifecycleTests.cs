@@ -78,6 +78,14 @@ public sealed class TokenLifecycleTests
             Assert.Equal(due, h.Handler.RequestTimes[^1]);
         }
 
+        // Five attempts in all, counting the first: the sixth comes on the long cadence (30 s), not after 50.6 s.
+        var fifth = h.Handler.RequestTimes[^1];
+        await h.AdvanceAsync(TimeSpan.FromSeconds(29));
+        Assert.Equal(5, h.Handler.Requests);
+        await h.AdvanceAsync(TimeSpan.FromSeconds(2));
+        await Eventually.TrueAsync(() => h.Handler.Requests == 6, "the sixth attempt on the long cadence");
+        Assert.Equal(fifth + TimeSpan.FromSeconds(30), h.Handler.RequestTimes[^1]);
+
         Assert.Equal(WorkloadStatus.Running, h.Tracker.Status);
         Assert.Equal("at-1", (await h.Engine.GetTokenAsync(default)).AccessToken);
         Assert.DoesNotContain(WorkloadStatus.AuthRetrying, h.Sink.Statuses);
@@ -114,11 +122,20 @@ public sealed class TokenLifecycleTests
         await h.AdvanceAsync(TimeSpan.FromMinutes(1) + TimeSpan.FromSeconds(1));
         await Eventually.TrueAsync(() => h.Handler.Requests == 1, "the refresh ahead of expiry");
 
-        await h.AdvanceAsync(TimeSpan.FromSeconds(295));
+        await h.AdvanceAsync(TimeSpan.FromSeconds(289));
         Assert.Equal(1, h.Handler.Requests);
-        var answer = await h.Engine.GetTokenAsync(default);
+        var pending = h.Engine.GetTokenAsync(default);
+        Assert.True(pending.IsCompleted, "a Retry-After further off than a probe interval is a 503 at once");
+        var answer = await pending;
         Assert.Equal(TokenAnswerKind.Retrying, answer.Kind);
+        Assert.Equal(10, answer.RetryAfterSeconds);
         Assert.Equal(1, h.Handler.Requests);
+
+        // Inside one probe interval of the Retry-After's end, a request waits for it, and not a moment less.
+        await h.AdvanceAsync(TimeSpan.FromSeconds(6));
+        await h.RequestAsync();
+        Assert.Equal(2, h.Handler.Requests);
+        Assert.Equal(h.Handler.RequestTimes[0] + TimeSpan.FromSeconds(300), h.Handler.RequestTimes[1]);
         await h.AdvanceAsync(TimeSpan.FromSeconds(10));
         await Eventually.TrueAsync(() => h.Handler.Requests == 2, "the attempt after Retry-After");
     }
@@ -134,7 +151,7 @@ public sealed class TokenLifecycleTests
         h.Handler.ThenTokens("at-2", "rt-2", 3600);
         var before = h.Handler.Requests;
 
-        var answer = await h.Engine.GetTokenAsync(default);
+        var answer = await h.RequestAsync();
 
         Assert.Equal(TokenAnswerKind.Token, answer.Kind);
         Assert.Equal("at-2", answer.AccessToken);
@@ -143,21 +160,82 @@ public sealed class TokenLifecycleTests
     }
 
     [Fact]
-    public async Task GetTokenAsync_AuthRetryingProbeNotDue_RetryingAtOnceWithSecondsToTheNextAttempt()
+    public async Task GetTokenAsync_AuthRetryingInsideTheProbeInterval_WaitsForTheDeferredProbeNotForTheCadence()
     {
         await using var h = await RunningAsync(lifetime: TimeSpan.FromMinutes(2));
         h.Handler.ThenStatus(HttpStatusCode.ServiceUnavailable);
         await h.AdvanceAsync(TimeSpan.FromMinutes(2));
         await Eventually.TrueAsync(() => h.Tracker.Status == WorkloadStatus.AuthRetrying, "auth_retrying");
-        var first = await h.Engine.GetTokenAsync(default);
-        var requests = h.Handler.Requests;
+        await h.AdvanceAsync(TimeSpan.FromSeconds(10));
+        var first = await h.RequestAsync();
+        var probed = h.Handler.RequestTimes[^1];
+        h.Handler.ThenTokens("at-2", "rt-2", 3600);
 
-        var second = await h.Engine.GetTokenAsync(default);
+        await h.AdvanceAsync(TimeSpan.FromSeconds(2));
+        var pending = h.Engine.GetTokenAsync(default).AsTask();
+        await Eventually.SettleAsync();
+        Assert.False(pending.IsCompleted, "the request waits for the probe at the end of the interval");
+        await h.AdvanceAsync(TimeSpan.FromSeconds(3));
+        var second = await pending.WaitAsync(TimeSpan.FromSeconds(10));
 
-        Assert.Equal(TokenAnswerKind.Retrying, second.Kind);
-        Assert.InRange(second.RetryAfterSeconds, 1, 600);
-        Assert.Equal(requests, h.Handler.Requests);
         Assert.Equal(TokenAnswerKind.Retrying, first.Kind);
+        Assert.Equal(TokenAnswerKind.Token, second.Kind);
+        Assert.Equal(probed + TimeSpan.FromSeconds(5), h.Handler.RequestTimes[^1]);
+    }
+
+    [Fact]
+    public async Task NotifyNetworkChanged_InsideTheProbeInterval_DeferredToItsEndNotDropped()
+    {
+        await using var h = await RunningAsync(lifetime: TimeSpan.FromMinutes(2));
+        h.Handler.ThenStatus(HttpStatusCode.Forbidden, "<html>WAF</html>");
+        await h.AdvanceAsync(TimeSpan.FromMinutes(3));
+        await Eventually.TrueAsync(() => h.Tracker.Status == WorkloadStatus.AuthRetrying, "auth_retrying");
+        var cadence = h.Engine.NextAttemptAt!.Value;
+        await h.AdvanceAsync(cadence - h.Time.GetUtcNow() + TimeSpan.FromMilliseconds(1));
+        await Eventually.TrueAsync(() => h.Handler.RequestTimes[^1] == cadence, "the cadence attempt");
+        h.Handler.ThenTokens("at-2", "rt-2", 3600);
+
+        await h.AdvanceAsync(TimeSpan.FromSeconds(1));
+        h.Engine.NotifyNetworkChanged();
+        await h.AdvanceAsync(TimeSpan.FromSeconds(3));
+        Assert.Equal(WorkloadStatus.AuthRetrying, h.Tracker.Status);
+        await h.AdvanceAsync(TimeSpan.FromSeconds(2));
+
+        await Eventually.TrueAsync(() => h.Tracker.Status == WorkloadStatus.Running, "running through the deferred probe");
+        Assert.Equal(cadence + TimeSpan.FromSeconds(5), h.Handler.RequestTimes[^1]);
+        Assert.True(h.Engine.NextAttemptAt > cadence + TimeSpan.FromMinutes(30), "back on the refresh-ahead schedule");
+    }
+
+    [Fact]
+    public async Task GetTokenAsync_RequestEveryTwoSecondsThroughAnOutage_OneTokenRequestPerIntervalAndBackWithinFiveSeconds()
+    {
+        // A one-minute token is refreshed at 30 s: the 60 s outage from then on spans its expiry.
+        await using var h = await RunningAsync(lifetime: TimeSpan.FromMinutes(1));
+        var outageStart = EngineHarness.Start + TimeSpan.FromSeconds(30);
+        var healAt = outageStart + TimeSpan.FromSeconds(60);
+        h.Handler.Then(_ => h.Time.GetUtcNow() < healAt
+            ? new HttpResponseMessage(HttpStatusCode.Forbidden) { Content = new StringContent("<html>WAF</html>") }
+            : ScriptedHandler.Json(HttpStatusCode.OK, """{"access_token":"at-2","refresh_token":"rt-2","expires_in":3600}"""));
+        var answers = new List<(DateTimeOffset At, TokenAnswerKind Kind)>();
+
+        await h.AdvanceAsync(outageStart - h.Time.GetUtcNow());
+        while (h.Time.GetUtcNow() < healAt + TimeSpan.FromSeconds(10))
+        {
+            var asked = h.Time.GetUtcNow();
+            var answer = await h.RequestAsync();
+            answers.Add((h.Time.GetUtcNow(), answer.Kind));
+            var next = asked + TimeSpan.FromSeconds(2) - h.Time.GetUtcNow();
+            if (next > TimeSpan.Zero)
+            {
+                await h.AdvanceAsync(next);
+            }
+        }
+
+        var firstSuccess = answers.First(a => a.At >= healAt && a.Kind == TokenAnswerKind.Token).At;
+        Assert.InRange(firstSuccess - healAt, TimeSpan.Zero, TimeSpan.FromSeconds(5));
+        var outageRequests = h.Handler.RequestTimes.Where(t => t >= outageStart && t < healAt).ToList();
+        Assert.All(outageRequests.Zip(outageRequests.Skip(1)), pair => Assert.True(pair.Second - pair.First >= TimeSpan.FromSeconds(5), $"{pair.First:T} then {pair.Second:T}"));
+        Assert.InRange(outageRequests.Count, 5, 13);
     }
 
     [Fact]
@@ -199,13 +277,14 @@ public sealed class TokenLifecycleTests
     }
 
     [Fact]
-    public async Task Monitor_InvalidGrant_UnauthenticatedAtOnceAndNoMoreCalls()
+    public async Task StartAsync_ExpiredTokenAndInvalidGrant_UnauthenticatedAtOnceAndNoMoreCalls()
     {
-        await using var h = await RunningAsync(lifetime: TimeSpan.FromMinutes(2));
-        h.Handler.ThenOAuthError("invalid_grant");
+        await using var h = new EngineHarness(EngineHarness.Tokens("at-1", "rt-1", TimeSpan.FromMinutes(2), EngineHarness.Start - TimeSpan.FromMinutes(5)));
+        h.Handler.Then(_ => ScriptedHandler.Json(HttpStatusCode.BadRequest, """{"error":"invalid_grant","error_description":"refresh token expired"}"""));
+        await h.Engine.StartAsync(default);
 
-        await h.AdvanceAsync(TimeSpan.FromMinutes(1) + TimeSpan.FromSeconds(1));
         await Eventually.TrueAsync(() => h.Tracker.Status == WorkloadStatus.Unauthenticated, "unauthenticated");
+        Assert.Equal("refresh refused (invalid_grant: refresh token expired): run 'tether reauth w1'", h.Tracker.Reason);
         await h.AdvanceAsync(TimeSpan.FromHours(2));
         var answer = await h.Engine.GetTokenAsync(default);
 
@@ -230,13 +309,62 @@ public sealed class TokenLifecycleTests
         Assert.Equal([WorkloadStatus.Running, WorkloadStatus.AuthRetrying, WorkloadStatus.Unauthenticated], h.Sink.Statuses);
     }
 
+    [Fact]
+    public async Task Monitor_InvalidGrantWhileTheTokenWorks_ServesUntilExpiryDegradedThenUnauthenticated()
+    {
+        await using var h = await RunningAsync(lifetime: TimeSpan.FromMinutes(2));
+        h.Handler.Then(_ => ScriptedHandler.Json(HttpStatusCode.BadRequest, """{"error":"invalid_grant","error_description":"grant revoked"}"""));
+
+        await h.AdvanceAsync(TimeSpan.FromMinutes(1) + TimeSpan.FromSeconds(1));
+        await Eventually.TrueAsync(() => h.Handler.Requests == 1, "the refresh ahead of expiry");
+        await Eventually.TrueAsync(() => h.Engine.RefreshRefused, "the verdict is applied");
+
+        Assert.Equal(WorkloadStatus.Running, h.Tracker.Status);
+        Assert.Equal(WorkloadHealth.Degraded, h.Tracker.Status.ToHealth(h.Engine.RefreshRefused));
+        Assert.Equal("refresh refused (invalid_grant: grant revoked): sign in again before 08:01 with tether reauth w1", h.Tracker.Reason);
+        Assert.Equal("at-1", (await h.Engine.GetTokenAsync(default)).AccessToken);
+        Assert.Null(h.Engine.NextAttemptAt);
+
+        await h.AdvanceAsync(TimeSpan.FromSeconds(50));
+        Assert.Equal(WorkloadStatus.Running, h.Tracker.Status);
+        Assert.Equal("at-1", (await h.RequestAsync()).AccessToken);
+        await h.AdvanceAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(WorkloadStatus.Unauthenticated, h.Tracker.Status);
+        Assert.Contains("tether reauth w1", h.Tracker.Reason, StringComparison.Ordinal);
+        Assert.Equal(TokenAnswerKind.Unauthenticated, (await h.Engine.GetTokenAsync(default)).Kind);
+        Assert.False(h.Engine.RefreshRefused);
+        Assert.Equal(1, h.Handler.Requests);
+        Assert.Equal([WorkloadStatus.Running, WorkloadStatus.Unauthenticated], h.Sink.Statuses);
+    }
+
+    [Fact]
+    public async Task RefreshAfterRejectionAsync_AfterARefusedRefresh_UnauthenticatedWithoutCallingTheEndpoint()
+    {
+        await using var h = await RunningAsync(lifetime: TimeSpan.FromMinutes(2));
+        h.Handler.ThenOAuthError("invalid_grant");
+        await h.AdvanceAsync(TimeSpan.FromMinutes(1) + TimeSpan.FromSeconds(1));
+        await Eventually.TrueAsync(() => h.Engine.RefreshRefused, "the verdict is applied");
+
+        var answer = await h.Engine.RefreshAfterRejectionAsync("at-1", default);
+
+        Assert.Equal(TokenAnswerKind.Unauthenticated, answer.Kind);
+        Assert.Equal(WorkloadStatus.Unauthenticated, h.Tracker.Status);
+        Assert.Contains("rejected the access token (http 401)", h.Tracker.Reason, StringComparison.Ordinal);
+        Assert.Equal(1, h.Handler.Requests);
+    }
+
     [Theory]
-    [InlineData(true, 1)]
-    [InlineData(false, 0)]
-    public async Task Monitor_InvalidGrant_RemediationHintOnlyForRegisteredClientsAndOnce(bool fromRegistration, int hints)
+    [InlineData("invalid_grant", true, 1)]
+    [InlineData("invalid_grant", false, 0)]
+    [InlineData("invalid_client", true, 1)]
+    [InlineData("unauthorized_client", true, 1)]
+    [InlineData("invalid_scope", true, 0)]
+    [InlineData("invalid_request", true, 0)]
+    public async Task Monitor_Verdict_RemediationHintOnlyAboutTheClientOfARegisteredClientAndOnce(string error, bool fromRegistration, int hints)
     {
         await using var h = await RunningAsync(fromRegistration: fromRegistration, lifetime: TimeSpan.FromMinutes(2));
-        h.Handler.ThenOAuthError("invalid_grant");
+        h.Handler.ThenOAuthError(error);
 
         await h.AdvanceAsync(TimeSpan.FromMinutes(2));
         await Eventually.TrueAsync(() => h.Tracker.Status == WorkloadStatus.Unauthenticated, "unauthenticated");
@@ -399,6 +527,31 @@ public sealed class TokenLifecycleTests
         Assert.Equal(1, handler.Requests);
         Assert.Equal(WorkloadStatus.Running, a.Tracker.Status);
         Assert.Equal(WorkloadStatus.Running, b.Tracker.Status);
+    }
+
+    [Fact]
+    public async Task Monitor_FailureLogs_LeaveOutFieldsWithoutAValue()
+    {
+        await using var h = await RunningAsync(lifetime: TimeSpan.FromMinutes(2));
+        h.Handler.ThenStatus(HttpStatusCode.Forbidden, "<html>WAF</html>")
+            .Then(_ => throw new HttpRequestException(HttpRequestError.ConnectionError, "refused"))
+            .Then(_ => ScriptedHandler.Json(HttpStatusCode.BadRequest, """{"error":"invalid_grant","error_description":"grant revoked"}"""));
+
+        await h.AdvanceAsync(TimeSpan.FromMinutes(3));
+
+        var records = h.LogCollector.GetSnapshot();
+        var waf = records.First(r => r.Id.Id == 1002);
+        var network = records.Where(r => r.Id.Id == 1002).Skip(1).First();
+        var verdict = records.Single(r => r.Id.Id == 1003);
+        Assert.Contains("failed transiently (http 403): ", waf.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(waf.StructuredState!, kv => kv.Key == "oauth_error");
+        Assert.Equal("403", waf.StructuredState!.Single(kv => kv.Key == "http_status").Value);
+        Assert.Contains("failed transiently: token endpoint unreachable", network.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(network.StructuredState!, kv => kv.Key is "http_status" or "oauth_error");
+        Assert.Contains("(http 400, oauth error invalid_grant): ", verdict.Message, StringComparison.Ordinal);
+        Assert.Equal("grant revoked", verdict.StructuredState!.Single(kv => kv.Key == "oauth_error_description").Value);
+        Assert.All(records, r => Assert.DoesNotContain("()", r.Message, StringComparison.Ordinal));
+        Assert.All(records, r => Assert.DoesNotContain("oauth error )", r.Message, StringComparison.Ordinal));
     }
 
     [Fact]

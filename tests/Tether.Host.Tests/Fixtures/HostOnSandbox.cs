@@ -13,7 +13,7 @@ namespace Tether.Tests.Fixtures;
 /// <summary>A real host and the sandbox on loopback, with helpers to sign a workload in and wait for its statuses.</summary>
 internal sealed class HostOnSandbox : IAsyncDisposable
 {
-    public static readonly TimeSpan Bound = TimeSpan.FromSeconds(90);
+    public static readonly TimeSpan Bound = TimeSpan.FromMinutes(2);
 
     private HostOnSandbox(string home, SandboxServer sandbox, TetherHost host)
     {

@@ -88,7 +88,7 @@ public sealed class LocalEndpointTests : IAsyncLifetime
         using var response = await _client.GetAsync(await Through("sse"), HttpCompletionOption.ResponseHeadersRead, Ct);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(Ct));
 
-        var first = await reader.ReadLineAsync(Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        var first = await reader.ReadLineAsync(Ct).AsTask().WaitAsync(TimeSpan.FromMinutes(1), Ct);
         Assert.False(_upstream.ReleaseStream.Task.IsCompleted);
         _upstream.ReleaseStream.SetResult();
         var rest = await reader.ReadToEndAsync(Ct);

@@ -60,6 +60,18 @@ internal sealed class Upstream : IAsyncDisposable
 
             await context.Response.WriteAsync("ok " + await new StreamReader(context.Request.Body).ReadToEndAsync());
         });
+        app.MapMethods("/guarded", ["GET", "DELETE"], async context =>
+        {
+            var token = context.Request.Headers.Authorization.ToString()["Bearer ".Length..];
+            context.Response.StatusCode = upstream.RejectedTokens.Contains(token) ? 401 : 200;
+            await context.Response.WriteAsync($"{context.Request.Method} {(context.Response.StatusCode == 200 ? "ok" : "expired")}");
+        });
+        app.MapPost("/scoped", context =>
+        {
+            context.Response.StatusCode = 403;
+            context.Response.Headers.WWWAuthenticate = """Bearer error="insufficient_scope", scope="files:read files:write", resource_metadata="http://127.0.0.1/.well-known/oauth-protected-resource", error_description="needs write access" """.TrimEnd();
+            return Task.CompletedTask;
+        });
         app.MapGet("/sse", async context =>
         {
             context.Response.ContentType = "text/event-stream";

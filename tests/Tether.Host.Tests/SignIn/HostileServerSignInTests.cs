@@ -68,7 +68,8 @@ public sealed class HostileServerSignInTests : IAsyncLifetime
     [Fact]
     public async Task SignInAsync_HugeRegistrationAnswer_ClearErrorWithoutReadingIt()
     {
-        _server.FloodRegistration = true;
+        await using var flood = new FloodListener();
+        _server.RegistrationEndpoint = flood.Url;
         var challenge = await Service.DetectAsync(_server.McpUrl, Ct);
 
         var ex = await Assert.ThrowsAsync<SignInException>(() =>
@@ -76,14 +77,15 @@ public sealed class HostileServerSignInTests : IAsyncLifetime
 
         Assert.Contains("registration", ex.Message, StringComparison.Ordinal);
         Assert.Contains("more than 1 MiB", ex.Message, StringComparison.Ordinal);
-        await _server.FloodEnded.Task.WaitAsync(TimeSpan.FromMinutes(2), Ct);
-        Assert.True(_server.Flooded < MaxFloodSent, $"the client took in {_server.Flooded} bytes");
+        await flood.Ended.Task.WaitAsync(TimeSpan.FromMinutes(2), Ct);
+        Assert.True(flood.Sent < MaxFloodSent, $"the client took in {flood.Sent} bytes");
     }
 
     [Fact]
     public async Task SignInAsync_HugeCodeExchangeAnswer_ClearErrorWithoutReadingIt()
     {
-        _server.FloodToken = true;
+        await using var flood = new FloodListener();
+        _server.TokenEndpoint = flood.Url;
         var challenge = await Service.DetectAsync(_server.McpUrl, Ct);
 
         var ex = await Assert.ThrowsAsync<SignInException>(() =>
@@ -91,8 +93,8 @@ public sealed class HostileServerSignInTests : IAsyncLifetime
 
         Assert.Contains("code exchange", ex.Message, StringComparison.Ordinal);
         Assert.Contains("more than 1 MiB", ex.Message, StringComparison.Ordinal);
-        await _server.FloodEnded.Task.WaitAsync(TimeSpan.FromMinutes(2), Ct);
-        Assert.True(_server.Flooded < MaxFloodSent, $"the client took in {_server.Flooded} bytes");
+        await flood.Ended.Task.WaitAsync(TimeSpan.FromMinutes(2), Ct);
+        Assert.True(flood.Sent < MaxFloodSent, $"the client took in {flood.Sent} bytes");
     }
 
     /// <summary>The user approving at once: the authorization server redirects to the callback with a code.</summary>

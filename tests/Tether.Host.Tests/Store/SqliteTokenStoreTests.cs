@@ -7,7 +7,7 @@ namespace Tether.Tests.Store;
 
 public sealed class SqliteTokenStoreTests : IDisposable
 {
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan Bound = TimeSpan.FromMinutes(2);
 
     private readonly StoreTestHome _home = new();
     private readonly CancellationToken _ct = TestContext.Current.CancellationToken;

@@ -41,7 +41,7 @@ public sealed class SharedStoreRefreshTests : IAsyncLifetime
             await lease.CommitAsync(result.Tokens, Ct);
         }
 
-        var options = new TokenLifecycleOptions { ProbeMinInterval = TimeSpan.FromMilliseconds(200), RequestWait = TimeSpan.FromSeconds(5) };
+        var options = new TokenLifecycleOptions { ProbeMinInterval = TimeSpan.FromMilliseconds(200), RequestWait = TimeSpan.FromSeconds(30) };
         var trackerA = new WorkloadStatusTracker("shared", WorkloadStatus.Starting, storeA, TimeProvider.System);
         var trackerB = new WorkloadStatusTracker("shared", WorkloadStatus.Starting, storeB, TimeProvider.System);
         await using var a = new TokenLifecycle("shared", result.Client, options, storeA.ForWorkload("shared"), trackerA, new TokenEndpointClient(http, TimeProvider.System), TimeProvider.System, NullLogger.Instance);

@@ -15,7 +15,7 @@ namespace Tether.Tests.Workloads;
 /// </summary>
 public sealed class WorkloadControllerTests : IDisposable
 {
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan Bound = TimeSpan.FromMinutes(2);
     private readonly StoreTestHome _home = new();
     private readonly Channel<StatusTransition> _transitions = Channel.CreateUnbounded<StatusTransition>();
 
@@ -142,7 +142,7 @@ public sealed class WorkloadControllerTests : IDisposable
     {
         var services = new WorkloadServices(
             store, new TokenLifecycleOptions(), http, new Tether.SignIn.SignInService(http, store, _home.Time),
-            new LocalEndpointFactory(NullLoggerFactory.Instance), _home.Time, NullLoggerFactory.Instance);
+            new LocalEndpointFactory(NullLoggerFactory.Instance), _home.Time, NullLoggerFactory.Instance, Tether.Hosting.HostSettings.DefaultServerAnswerWait);
         return new WorkloadController(record, record.Status, portMayMove: false, services, (_, t) => _transitions.Writer.TryWrite(t));
     }
 

@@ -14,7 +14,7 @@ namespace Tether.Tests.Workloads;
 /// <summary>A host's workloads against the sandbox: the sign-in choices of <c>tether run</c>, and the local port.</summary>
 public sealed class WorkloadSignInTests : IAsyncLifetime
 {
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Bound = TimeSpan.FromMinutes(2);
     private readonly string _home = Directory.CreateTempSubdirectory("tether-workloads-").FullName;
     private readonly HttpClient _http = new(new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = false });
     private SandboxServer _sandbox = null!;

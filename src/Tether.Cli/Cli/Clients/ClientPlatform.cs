@@ -1,0 +1,9 @@
+namespace Tether.Cli;
+
+/// <summary>The operating systems whose client config locations differ.</summary>
+internal enum ClientPlatform
+{
+    Linux,
+    MacOS,
+    Windows,
+}

@@ -1,0 +1,74 @@
+using System.Text.Json;
+using ModelContextProtocol.Client;
+using ModelContextProtocol.Protocol;
+using Tether.Sandbox;
+using Tether.Tests.Fixtures;
+
+namespace Tether.Tests;
+
+/// <summary>
+/// The keyring key source against a real secret service: <c>.ci/run</c> runs the tests inside <c>dbus-run-session</c>
+/// with gnome-keyring unlocked. Skipped only where there is no D-Bus session to use.
+/// </summary>
+public sealed class KeyringTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromMinutes(2);
+    private readonly TetherCli _cli = new();
+    private SandboxServer _sandbox = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        _sandbox = await SandboxServer.StartAsync(new SandboxOptions { AccessTokenLifetime = TimeSpan.FromMinutes(10) }, Ct);
+        _cli.Environment["TETHER_KEY_SOURCE"] = "keyring";
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _cli.DisposeAsync();
+        await _sandbox.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Run_KeyringKeySource_KeyInTheSecretServiceAndTokensBackAfterAHostRestart()
+    {
+        Assert.SkipWhen(
+            string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DBUS_SESSION_BUS_ADDRESS")),
+            "no D-Bus session bus here; .ci/run starts one (dbus-run-session with gnome-keyring unlocked) wherever D-Bus can start");
+
+        var run = await _cli.RunAsync(["run", _sandbox.McpUrl.AbsoluteUri, "--name", "kr", "--skip-browser"], async line =>
+        {
+            var trimmed = line.Trim();
+            if (trimmed.StartsWith(_sandbox.Issuer.AbsoluteUri, StringComparison.Ordinal) && trimmed.Contains("/authorize?", StringComparison.Ordinal))
+            {
+                await _sandbox.CompleteSignInAsync(new Uri(trimmed), Ct);
+            }
+        }, cancellationToken: Ct);
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        var local = new Uri(run.Stdout.Trim().Split('\n').Last().Trim());
+
+        Assert.Equal(0, (await _cli.RunAsync(["serve", "--stop"], cancellationToken: Ct)).ExitCode);
+        await Eventually.TrueAsync(() => Task.FromResult(!File.Exists(Path.Combine(_cli.Home, "host.json"))), "the host stopped", Bound);
+        var list = await _cli.RunAsync(["list", "--format", "json"], cancellationToken: Ct);
+
+        Assert.True(list.ExitCode == 0, list.Stderr);
+        using (var json = JsonDocument.Parse(list.Stdout))
+        {
+            Assert.Equal("running", json.RootElement.EnumerateArray().Single().GetProperty("status").GetString());
+        }
+
+        // The tokens stored before the restart were decrypted with the key from the secret service.
+        Assert.Equal("back", await CallEchoAsync(local, "back"));
+        Assert.False(File.Exists(Path.Combine(_cli.Home, "keys", "store.key")), "no key file when the keyring holds the key");
+    }
+
+    private static async Task<string> CallEchoAsync(Uri local, string message)
+    {
+        await using var mcp = await McpClient.CreateAsync(
+            new HttpClientTransport(new HttpClientTransportOptions { Endpoint = local, TransportMode = HttpTransportMode.StreamableHttp }),
+            cancellationToken: Ct);
+        var result = await mcp.CallToolAsync("echo", new Dictionary<string, object?> { ["message"] = message }, cancellationToken: Ct);
+        return Assert.IsType<TextContentBlock>(Assert.Single(result.Content)).Text;
+    }
+}

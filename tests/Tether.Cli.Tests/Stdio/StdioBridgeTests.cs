@@ -1,0 +1,242 @@
+using System.Diagnostics;
+using System.Text.Json;
+using ModelContextProtocol;
+using ModelContextProtocol.Client;
+using ModelContextProtocol.Protocol;
+using Tether.Sandbox;
+using Tether.Sandbox.Faults;
+using Tether.Tests.Fixtures;
+
+namespace Tether.Tests.Stdio;
+
+/// <summary>
+/// <c>tether stdio</c> as a stdio-only MCP client spawns it: the MCP C# SDK's stdio client transport running the real
+/// built executable, relayed to a workload in front of the sandbox.
+/// </summary>
+public sealed class StdioBridgeTests : IAsyncLifetime
+{
+    private static readonly TimeSpan AnswerLimit = TimeSpan.FromSeconds(40);
+    private readonly TetherCli _cli = new();
+    private readonly List<string> _stderr = [];
+    private SandboxServer _sandbox = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        _sandbox = await SandboxServer.StartAsync(new SandboxOptions { AccessTokenLifetime = TimeSpan.FromMinutes(10) }, Ct);
+        _cli.Environment["TETHER_TOKEN_PROBE_MIN_INTERVAL"] = "1s";
+        _cli.Environment["TETHER_TOKEN_REQUEST_WAIT"] = "3s";
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _cli.DisposeAsync();
+        await _sandbox.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Stdio_ToolsAndStreamedTool_RelayedWithProgressInOrder()
+    {
+        await RunSignedInAsync("docs");
+        await using var mcp = await ConnectAsync("docs");
+
+        var tools = await mcp.ListToolsAsync(cancellationToken: Ct);
+        Assert.Contains(tools, t => t.Name == "echo");
+        Assert.Equal("over stdio", await EchoAsync(mcp, "over stdio"));
+
+        var steps = new List<float>();
+        var streamed = await mcp.CallToolAsync("slow_stream", new Dictionary<string, object?> { ["steps"] = 4, ["delay_ms"] = 50 },
+            new SyncProgressOf(p => steps.Add(p.Progress)), cancellationToken: Ct);
+        Assert.True(steps.Count >= 3, $"progress notifications relayed before the result ({steps.Count})");
+        Assert.Equal(steps.Order().ToList(), steps);
+        Assert.Contains("done after 4 steps", Text(streamed), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Stdio_WafOutageAcrossExpiry_JsonRpcErrorWhileRetryingThenSuccessInTheSameSession()
+    {
+        _sandbox.AccessTokenLifetime = TimeSpan.FromSeconds(6);
+        await RunSignedInAsync("waf");
+        await using var mcp = await ConnectAsync("waf");
+        Assert.Equal("before", await EchoAsync(mcp, "before"));
+
+        _sandbox.Faults.Set(TokenEndpointFault.WafHtml403);
+        await Eventually.TrueAsync(async () => await StatusAsync("waf") == "auth_retrying", "auth_retrying", TimeSpan.FromSeconds(40));
+
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        limit.CancelAfter(AnswerLimit);
+        var error = await Assert.ThrowsAsync<McpProtocolException>(() =>
+            mcp.CallToolAsync("echo", new Dictionary<string, object?> { ["message"] = "during" }, cancellationToken: limit.Token).AsTask());
+        Assert.Contains("retrying authentication", error.Message, StringComparison.Ordinal);
+        Assert.Contains("retry in", error.Message, StringComparison.Ordinal);
+
+        _sandbox.Faults.Clear();
+        string? healed = null;
+        await Eventually.TrueAsync(async () =>
+        {
+            try
+            {
+                healed = await EchoAsync(mcp, "after");
+                return true;
+            }
+            catch (McpProtocolException)
+            {
+                return false;
+            }
+        }, "a tool call through the same stdio session after the WAF went away", TimeSpan.FromSeconds(30));
+        Assert.Equal("after", healed);
+    }
+
+    [Fact]
+    public async Task Stdio_InvalidGrant_JsonRpcErrorNamingReauth()
+    {
+        await RunSignedInAsync("rev");
+        await using var mcp = await ConnectAsync("rev");
+        Assert.Equal("x", await EchoAsync(mcp, "x"));
+
+        _sandbox.RevokeAllTokens();
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        limit.CancelAfter(AnswerLimit);
+        var error = await Assert.ThrowsAsync<McpProtocolException>(() =>
+            mcp.CallToolAsync("echo", new Dictionary<string, object?> { ["message"] = "y" }, cancellationToken: limit.Token).AsTask());
+        Assert.Contains("tether reauth rev", error.Message, StringComparison.Ordinal);
+        Assert.Contains(_stderr, line => line.Contains("tether reauth rev", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Stdio_Url_CreatesItsWorkloadWithSignInOnStderrAndServes()
+    {
+        // The browser is a no-op program: the test plays it from the sign-in URL printed on stderr.
+        _cli.Environment["BROWSER"] = "true";
+        var url = _sandbox.McpUrl.AbsoluteUri;
+        await using (var mcp = await ConnectAsync(url, signIn: true))
+        {
+            Assert.Equal("first use", await EchoAsync(mcp, "first use"));
+        }
+
+        Assert.Contains(_stderr, line => line.Contains("Opening the browser to sign in", StringComparison.Ordinal));
+        await using (var again = await ConnectAsync(url))
+        {
+            Assert.Equal("second use", await EchoAsync(again, "second use"));
+        }
+
+        var list = JsonDocument.Parse((await _cli.RunAsync(["list", "--all", "--format", "json"], cancellationToken: Ct)).Stdout).RootElement;
+        var workload = Assert.Single(list.EnumerateArray());
+        Assert.Equal(url, workload.GetProperty("remote_url").GetString());
+        Assert.Equal("running", workload.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Stdio_UnknownName_InitializeAnsweredWithAnErrorNamingIt()
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        limit.CancelAfter(AnswerLimit);
+        var error = await Assert.ThrowsAnyAsync<McpException>(async () => await ConnectAsync("nosuch", cancellationToken: limit.Token));
+        Assert.Contains("nosuch", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Stdio_StdinClosed_ExitsZeroWithOnlyJsonRpcOnStdout()
+    {
+        await RunSignedInAsync("pipe");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "tether.dll"));
+        start.ArgumentList.Add("stdio");
+        start.ArgumentList.Add("pipe");
+        foreach (var (key, value) in Environment())
+        {
+            start.Environment[key] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync(Ct);
+        await process.StandardInput.WriteLineAsync("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"pipe-test","version":"1"}}}""");
+        await process.StandardInput.FlushAsync(Ct);
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        limit.CancelAfter(AnswerLimit);
+        var first = await process.StandardOutput.ReadLineAsync(limit.Token);
+        process.StandardInput.Close();
+        var rest = await process.StandardOutput.ReadToEndAsync(limit.Token);
+        await process.WaitForExitAsync(limit.Token);
+
+        Assert.Equal(0, process.ExitCode);
+        using var answer = JsonDocument.Parse(first!);
+        Assert.Equal(1, answer.RootElement.GetProperty("id").GetInt32());
+        Assert.True(answer.RootElement.TryGetProperty("result", out var result), first);
+        Assert.Equal("2.0", answer.RootElement.GetProperty("jsonrpc").GetString());
+        Assert.True(result.TryGetProperty("serverInfo", out _), first);
+        foreach (var line in rest.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            using var message = JsonDocument.Parse(line);
+            Assert.Equal("2.0", message.RootElement.GetProperty("jsonrpc").GetString());
+        }
+
+        Assert.DoesNotContain("Exception", await stderr, StringComparison.Ordinal);
+    }
+
+    private Dictionary<string, string> Environment()
+    {
+        var env = new Dictionary<string, string>(_cli.Environment, StringComparer.Ordinal)
+        {
+            ["TETHER_HOME"] = _cli.Home,
+            ["TETHER_KEY_SOURCE"] = "file",
+        };
+        return env;
+    }
+
+    private async Task<McpClient> ConnectAsync(string target, bool signIn = false, CancellationToken? cancellationToken = null)
+    {
+        var options = new StdioClientTransportOptions
+        {
+            Command = "dotnet",
+            Arguments = [Path.Combine(AppContext.BaseDirectory, "tether.dll"), "stdio", target],
+            Name = "tether",
+            EnvironmentVariables = Environment().ToDictionary(p => p.Key, p => (string?)p.Value),
+            StandardErrorLines = line =>
+            {
+                lock (_stderr)
+                {
+                    _stderr.Add(line);
+                }
+
+                var trimmed = line.Trim();
+                if (signIn && trimmed.StartsWith(_sandbox.Issuer.AbsoluteUri, StringComparison.Ordinal) && trimmed.Contains("/authorize?", StringComparison.Ordinal))
+                {
+                    _ = _sandbox.CompleteSignInAsync(new Uri(trimmed), CancellationToken.None);
+                }
+            },
+        };
+        return await McpClient.CreateAsync(new StdioClientTransport(options), cancellationToken: cancellationToken ?? Ct);
+    }
+
+    private async Task RunSignedInAsync(string name)
+    {
+        var run = await _cli.RunAsync(["run", _sandbox.McpUrl.AbsoluteUri, "--name", name, "--skip-browser"], async line =>
+        {
+            var trimmed = line.Trim();
+            if (trimmed.StartsWith(_sandbox.Issuer.AbsoluteUri, StringComparison.Ordinal) && trimmed.Contains("/authorize?", StringComparison.Ordinal))
+            {
+                await _sandbox.CompleteSignInAsync(new Uri(trimmed), Ct);
+            }
+        }, cancellationToken: Ct);
+        Assert.True(run.ExitCode == 0, run.Stderr);
+    }
+
+    private async Task<string?> StatusAsync(string name)
+    {
+        var list = await _cli.RunAsync(["list", "--all", "--format", "json"], cancellationToken: Ct);
+        return JsonDocument.Parse(list.Stdout).RootElement.EnumerateArray().Single(w => w.GetProperty("name").GetString() == name).GetProperty("status").GetString();
+    }
+
+    private static async Task<string> EchoAsync(McpClient mcp, string message) =>
+        Text(await mcp.CallToolAsync("echo", new Dictionary<string, object?> { ["message"] = message }, cancellationToken: Ct));
+
+    private static string Text(CallToolResult result) => Assert.IsType<TextContentBlock>(Assert.Single(result.Content)).Text;
+}
