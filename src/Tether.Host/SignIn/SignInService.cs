@@ -26,9 +26,6 @@ public sealed class SignInService(HttpClient http, TetherStore store, TimeProvid
     private readonly TimeSpan _answerWait = answerWait ?? HostSettings.DefaultServerAnswerWait;
     private readonly MetadataFetcher _fetcher = new(http, time, answerWait ?? HostSettings.DefaultServerAnswerWait);
 
-    /// <summary>How long a server's answer is waited for (<c>TETHER_SERVER_ANSWER_WAIT</c>).</summary>
-    public TimeSpan AnswerWait => _answerWait;
-
     /// <summary>
     /// Whether <paramref name="mcpUrl"/> asks for sign-in: <see langword="null"/> when it serves without, else its challenge.
     /// </summary>

@@ -53,7 +53,17 @@ public sealed class StatusHookTests : IDisposable
 
         Assert.Equal(HookOutcome.TimedOut, outcome);
         Assert.True(elapsed >= timeout, $"returned after {elapsed}, before the time-out");
+        Assert.True(File.Exists(pids), "the hook never started its child");
         var child = int.Parse((await File.ReadAllTextAsync(pids, Ct)).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+
+        // SIGKILL is delivered at once but a loaded machine may take a moment to run the dying process's exit.
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        bound.CancelAfter(TimeSpan.FromSeconds(30));
+        while (IsRunning(child) && !bound.IsCancellationRequested)
+        {
+            await Task.Delay(50, CancellationToken.None);
+        }
+
         Assert.False(IsRunning(child), $"the hook's child {child} still runs");
     }
 
