@@ -31,7 +31,6 @@ internal static class CodeExchange
         }
 
         using var request = new HttpRequestMessage(HttpMethod.Post, tokenEndpoint);
-        request.Headers.UserAgent.Add(TokenEndpointClient.UserAgent);
         if (authMethod == ClientAuthMethod.ClientSecretBasic)
         {
             var basic = Uri.EscapeDataString(clientId) + ":" + Uri.EscapeDataString(clientSecret ?? string.Empty);

@@ -37,8 +37,9 @@ public sealed class SignInUserAgentTests : IAsyncLifetime
     [Fact]
     public async Task SignInAsync_MetadataRegistrationAndCodeExchange_AllCarryTethersUserAgent()
     {
+        using var plain = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = false });
+        var challenge = await new SignInService(plain, _store, TimeProvider.System, TimeSpan.FromMinutes(2)).DetectAsync(_sandbox.McpUrl, Ct);
         var service = new SignInService(_http, _store, TimeProvider.System, TimeSpan.FromMinutes(2));
-        var challenge = await service.DetectAsync(_sandbox.McpUrl, Ct);
 
         await service.SignInAsync(new SignInRequest { McpUrl = _sandbox.McpUrl }, challenge, url => _ = _sandbox.CompleteSignInAsync(url, Ct), Ct);
 
