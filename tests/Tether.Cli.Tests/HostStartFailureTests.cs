@@ -22,7 +22,23 @@ public sealed class HostStartFailureTests : IAsyncLifetime
         // A store and a key as a first run leaves them, with no host running.
         Assert.Equal(0, (await _cli.RunAsync(["list"], cancellationToken: Ct)).ExitCode);
         Assert.Equal(0, (await _cli.RunAsync(["serve", "--stop"], cancellationToken: Ct)).ExitCode);
-        await Eventually.TrueAsync(() => Task.FromResult(!File.Exists(Path.Combine(_cli.Home, "host.json"))), "the host stopped", TimeSpan.FromMinutes(1));
+        await Eventually.TrueAsync(() => Task.FromResult(!File.Exists(Path.Combine(_cli.Home, "host.json"))), "the host stopped", TimeSpan.FromMinutes(2));
+
+        // host.json goes first; the store is let go of before the host's lock, released last: wait for that.
+        await Eventually.TrueAsync(() => Task.FromResult(HostLockFree()), "the host let go of its lock", TimeSpan.FromMinutes(2));
+    }
+
+    private bool HostLockFree()
+    {
+        try
+        {
+            using var probe = new FileStream(Path.Combine(_cli.Home, "host.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            return true;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
     }
 
     public ValueTask DisposeAsync() => _cli.DisposeAsync();
