@@ -43,13 +43,15 @@ public static class TokenMetrics
             return;
         }
 
-        var status = outcome.HttpStatus is { } code ? code.ToString(CultureInfo.InvariantCulture) : "none";
-        Refreshes.Add(1, new("workload", workload), new("outcome", outcomeClass), new("http_status", status));
-        Latency.Record(elapsed.TotalSeconds, new("workload", workload), new("outcome", outcomeClass));
+        // The time first: a scrape that sees the new count must see the time of that success too.
         if (outcome.Class == OutcomeClass.Success)
         {
             LastSuccesses[workload] = now;
         }
+
+        var status = outcome.HttpStatus is { } code ? code.ToString(CultureInfo.InvariantCulture) : "none";
+        Refreshes.Add(1, new("workload", workload), new("outcome", outcomeClass), new("http_status", status));
+        Latency.Record(elapsed.TotalSeconds, new("workload", workload), new("outcome", outcomeClass));
     }
 
     /// <summary>When the token endpoint last answered a refresh of <paramref name="workload"/> with tokens, in this process.</summary>
