@@ -31,14 +31,7 @@ public sealed class EndToEndTests : IAsyncLifetime
 
     /// <summary><c>tether run URL --skip-browser</c>, playing the browser when the sign-in URL is printed.</summary>
     private Task<CliResult> RunSignedInAsync(string name) =>
-        _cli.RunAsync(["run", _sandbox.McpUrl.AbsoluteUri, "--name", name, "--skip-browser"], async line =>
-        {
-            var trimmed = line.Trim();
-            if (trimmed.StartsWith(_sandbox.Issuer.AbsoluteUri, StringComparison.Ordinal) && trimmed.Contains("/authorize?", StringComparison.Ordinal))
-            {
-                await _sandbox.CompleteSignInAsync(new Uri(trimmed), Ct);
-            }
-        }, cancellationToken: Ct);
+        _cli.RunAsync(["run", _sandbox.McpUrl.AbsoluteUri, "--name", name, "--skip-browser"], _sandbox.SignsIn(Ct), cancellationToken: Ct);
 
     private async Task<JsonElement> ListAsync()
     {
@@ -93,14 +86,7 @@ public sealed class EndToEndTests : IAsyncLifetime
     public async Task Run_LegacySseTransport_ToolsThroughTheLocalEndpointAndLogsKept()
     {
         var sse = new Uri(_sandbox.McpUrl.AbsoluteUri + "/sse");
-        var run = await _cli.RunAsync(["run", sse.AbsoluteUri, "--name", "legacy", "--transport", "sse", "--skip-browser"], async line =>
-        {
-            var trimmed = line.Trim();
-            if (trimmed.StartsWith(_sandbox.Issuer.AbsoluteUri, StringComparison.Ordinal) && trimmed.Contains("/authorize?", StringComparison.Ordinal))
-            {
-                await _sandbox.CompleteSignInAsync(new Uri(trimmed), Ct);
-            }
-        }, cancellationToken: Ct);
+        var run = await _cli.RunAsync(["run", sse.AbsoluteUri, "--name", "legacy", "--transport", "sse", "--skip-browser"], _sandbox.SignsIn(Ct), cancellationToken: Ct);
         Assert.True(run.ExitCode == 0, run.Stderr);
         var local = new Uri(run.Stdout.Trim().Split('\n').Last().Trim());
         Assert.EndsWith("/mcp/sse", local.AbsolutePath, StringComparison.Ordinal);

@@ -140,14 +140,7 @@ public sealed class HostStartTests : IAsyncLifetime
     {
         await using var cli = new TetherCli();
         string[] args = ["run", _sandbox.McpUrl.AbsoluteUri, "--name", "fg", "--skip-browser", "--foreground"];
-        var first = cli.RunAsync(args, async line =>
-        {
-            var trimmed = line.Trim();
-            if (trimmed.StartsWith(_sandbox.Issuer.AbsoluteUri, StringComparison.Ordinal) && trimmed.Contains("/authorize?", StringComparison.Ordinal))
-            {
-                await _sandbox.CompleteSignInAsync(new Uri(trimmed), Ct);
-            }
-        }, cancellationToken: Ct);
+        var first = cli.RunAsync(args, _sandbox.SignsIn(Ct), cancellationToken: Ct);
 
         // The foreground host serves the CLI like any host; 'serve --stop' ends it as Ctrl-C would.
         await Eventually.TrueAsync(async () => await StatusAsync(cli, "fg") == "running", "fg running in the foreground", TimeSpan.FromMinutes(2));
@@ -164,14 +157,7 @@ public sealed class HostStartTests : IAsyncLifetime
     }
 
     private Task<CliResult> RunSignedInAsync(TetherCli cli, string name) =>
-        cli.RunAsync(["run", _sandbox.McpUrl.AbsoluteUri, "--name", name, "--skip-browser"], async line =>
-        {
-            var trimmed = line.Trim();
-            if (trimmed.StartsWith(_sandbox.Issuer.AbsoluteUri, StringComparison.Ordinal) && trimmed.Contains("/authorize?", StringComparison.Ordinal))
-            {
-                await _sandbox.CompleteSignInAsync(new Uri(trimmed), Ct);
-            }
-        }, cancellationToken: Ct);
+        cli.RunAsync(["run", _sandbox.McpUrl.AbsoluteUri, "--name", name, "--skip-browser"], _sandbox.SignsIn(Ct), cancellationToken: Ct);
 
     private static async Task<string?> StatusAsync(TetherCli cli, string name)
     {

@@ -37,14 +37,7 @@ public sealed class KeyringTests : IAsyncLifetime
             string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DBUS_SESSION_BUS_ADDRESS")),
             "no D-Bus session bus here; .ci/run starts one (dbus-run-session with gnome-keyring unlocked) wherever D-Bus can start");
 
-        var run = await _cli.RunAsync(["run", _sandbox.McpUrl.AbsoluteUri, "--name", "kr", "--skip-browser"], async line =>
-        {
-            var trimmed = line.Trim();
-            if (trimmed.StartsWith(_sandbox.Issuer.AbsoluteUri, StringComparison.Ordinal) && trimmed.Contains("/authorize?", StringComparison.Ordinal))
-            {
-                await _sandbox.CompleteSignInAsync(new Uri(trimmed), Ct);
-            }
-        }, cancellationToken: Ct);
+        var run = await _cli.RunAsync(["run", _sandbox.McpUrl.AbsoluteUri, "--name", "kr", "--skip-browser"], _sandbox.SignsIn(Ct), cancellationToken: Ct);
         Assert.True(run.ExitCode == 0, run.Stderr);
         var local = new Uri(run.Stdout.Trim().Split('\n').Last().Trim());
 

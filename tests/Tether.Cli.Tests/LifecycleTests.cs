@@ -75,7 +75,7 @@ public sealed class LifecycleTests : IAsyncLifetime
         Assert.DoesNotContain(" min", first.Stderr, StringComparison.Ordinal);
         await WaitForLogAsync("nb", "sign-in failed: sign-in was not finished within 3s");
 
-        var again = await _cli.RunAsync(args, PlayBrowser, cancellationToken: Ct);
+        var again = await _cli.RunAsync(args, _sandbox.SignsIn(Ct), cancellationToken: Ct);
 
         Assert.True(again.ExitCode == 0, again.Stderr);
         Assert.DoesNotContain("already exists", again.Stderr, StringComparison.Ordinal);
@@ -216,16 +216,7 @@ public sealed class LifecycleTests : IAsyncLifetime
     }
 
     private Task<CliResult> RunSignedInAsync(string name) =>
-        _cli.RunAsync(["run", _sandbox.McpUrl.AbsoluteUri, "--name", name, "--skip-browser"], PlayBrowser, cancellationToken: Ct);
-
-    private async Task PlayBrowser(string line)
-    {
-        var trimmed = line.Trim();
-        if (trimmed.StartsWith(_sandbox.Issuer.AbsoluteUri, StringComparison.Ordinal) && trimmed.Contains("/authorize?", StringComparison.Ordinal))
-        {
-            await _sandbox.CompleteSignInAsync(new Uri(trimmed), Ct);
-        }
-    }
+        _cli.RunAsync(["run", _sandbox.McpUrl.AbsoluteUri, "--name", name, "--skip-browser"], _sandbox.SignsIn(Ct), cancellationToken: Ct);
 
     private static Uri LocalUrl(CliResult run) => new(run.Stdout.Trim().Split('\n').Last().Trim());
 

@@ -73,14 +73,7 @@ public sealed class SecretsOnDiskTests : IAsyncLifetime
     }
 
     private Task<CliResult> RunSignedInAsync(string name) =>
-        _cli.RunAsync(["run", _sandbox.McpUrl.AbsoluteUri, "--name", name, "--skip-browser"], async line =>
-        {
-            var trimmed = line.Trim();
-            if (trimmed.StartsWith(_sandbox.Issuer.AbsoluteUri, StringComparison.Ordinal) && trimmed.Contains("/authorize?", StringComparison.Ordinal))
-            {
-                await _sandbox.CompleteSignInAsync(new Uri(trimmed), Ct);
-            }
-        }, cancellationToken: Ct);
+        _cli.RunAsync(["run", _sandbox.McpUrl.AbsoluteUri, "--name", name, "--skip-browser"], _sandbox.SignsIn(Ct), cancellationToken: Ct);
 
     private async Task WaitRunningAsync(string name) =>
         await Eventually.TrueAsync(async () => await StatusAsync(name) == "running", $"{name} running", Bound);

@@ -32,14 +32,7 @@ public sealed class ClientCommandTests : IAsyncLifetime
     [Fact]
     public async Task ClientAdd_CursorAndClaudeDesktop_FilesWrittenListedAndTheStdioCommandServes()
     {
-        var run = await _cli.RunAsync(["run", _sandbox.McpUrl.AbsoluteUri, "--name", "docs", "--skip-browser"], async line =>
-        {
-            var trimmed = line.Trim();
-            if (trimmed.StartsWith(_sandbox.Issuer.AbsoluteUri, StringComparison.Ordinal) && trimmed.Contains("/authorize?", StringComparison.Ordinal))
-            {
-                await _sandbox.CompleteSignInAsync(new Uri(trimmed), Ct);
-            }
-        }, cancellationToken: Ct);
+        var run = await _cli.RunAsync(["run", _sandbox.McpUrl.AbsoluteUri, "--name", "docs", "--skip-browser"], _sandbox.SignsIn(Ct), cancellationToken: Ct);
         Assert.True(run.ExitCode == 0, run.Stderr);
         var local = run.Stdout.Trim().Split('\n').Last().Trim();
         Assert.Contains("tether client add claude-desktop|claude-code|cursor|vscode|windsurf docs", run.Stderr, StringComparison.Ordinal);

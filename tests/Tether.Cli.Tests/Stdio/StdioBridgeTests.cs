@@ -221,14 +221,7 @@ public sealed class StdioBridgeTests : IAsyncLifetime
 
     private async Task RunSignedInAsync(string name)
     {
-        var run = await _cli.RunAsync(["run", _sandbox.McpUrl.AbsoluteUri, "--name", name, "--skip-browser"], async line =>
-        {
-            var trimmed = line.Trim();
-            if (trimmed.StartsWith(_sandbox.Issuer.AbsoluteUri, StringComparison.Ordinal) && trimmed.Contains("/authorize?", StringComparison.Ordinal))
-            {
-                await _sandbox.CompleteSignInAsync(new Uri(trimmed), Ct);
-            }
-        }, cancellationToken: Ct);
+        var run = await _cli.RunAsync(["run", _sandbox.McpUrl.AbsoluteUri, "--name", name, "--skip-browser"], _sandbox.SignsIn(Ct), cancellationToken: Ct);
         Assert.True(run.ExitCode == 0, run.Stderr);
     }
 
