@@ -4,6 +4,8 @@ using Tether.Hosting;
 using Tether.Sandbox;
 using Tether.Sandbox.Faults;
 
+using Tether.Tests.Fixtures;
+
 namespace Tether.Tests.Workloads;
 
 /// <summary>
@@ -12,7 +14,6 @@ namespace Tether.Tests.Workloads;
 /// </summary>
 public sealed class WorkloadRefreshRefusedTests : IAsyncLifetime
 {
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
     private readonly string _home = Directory.CreateTempSubdirectory("tether-refused-").FullName;
     private SandboxServer _sandbox = null!;
     private TetherHost _host = null!;
@@ -35,7 +36,7 @@ public sealed class WorkloadRefreshRefusedTests : IAsyncLifetime
     [Fact]
     public async Task Refresh_RefusedWhileTheTokenWorks_RunningDegradedUntilExpiryThenUnauthenticated()
     {
-        var view = await RunAndSignInAsync(new RunWorkloadRequest { Url = _sandbox.McpUrl.AbsoluteUri, Name = "refused" });
+        var view = await _host.Workloads.RunAndSignInAsync(_sandbox, new RunWorkloadRequest { Url = _sandbox.McpUrl.AbsoluteUri, Name = "refused" }, Ct);
         Assert.Equal("running", view.Status);
         _sandbox.Faults.Set(TokenEndpointFault.InvalidGrant);
 
@@ -53,7 +54,7 @@ public sealed class WorkloadRefreshRefusedTests : IAsyncLifetime
     private async Task<WorkloadView> UntilAsync(Func<WorkloadView, bool> condition)
     {
         using var bound = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        bound.CancelAfter(Bound);
+        bound.CancelAfter(SandboxSignIn.Bound);
         while (true)
         {
             var view = (await _host.Workloads.GetAsync("refused", bound.Token)).Workload;
@@ -64,26 +65,5 @@ public sealed class WorkloadRefreshRefusedTests : IAsyncLifetime
 
             await Task.Delay(20, bound.Token);
         }
-    }
-
-    private async Task<WorkloadView> RunAndSignInAsync(RunWorkloadRequest request)
-    {
-        var view = await _host.Workloads.RunAsync(request, Ct);
-        using var bound = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        bound.CancelAfter(Bound);
-        var signedIn = false;
-        while (view.Status is "starting" or "authenticating")
-        {
-            if (view.SignInUrl is { } url && !signedIn)
-            {
-                signedIn = true;
-                await _sandbox.CompleteSignInAsync(new Uri(url), bound.Token);
-            }
-
-            await Task.Delay(50, bound.Token);
-            view = (await _host.Workloads.GetAsync(request.Name!, bound.Token)).Workload;
-        }
-
-        return view;
     }
 }

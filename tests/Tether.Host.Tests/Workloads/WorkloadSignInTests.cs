@@ -9,12 +9,13 @@ using Tether.Configuration;
 using Tether.Hosting;
 using Tether.Sandbox;
 
+using Tether.Tests.Fixtures;
+
 namespace Tether.Tests.Workloads;
 
 /// <summary>A host's workloads against the sandbox: the sign-in choices of <c>tether run</c>, and the local port.</summary>
 public sealed class WorkloadSignInTests : IAsyncLifetime
 {
-    private static readonly TimeSpan Bound = TimeSpan.FromMinutes(2);
     private readonly string _home = Directory.CreateTempSubdirectory("tether-workloads-").FullName;
     private readonly HttpClient _http = new(new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = false });
     private SandboxServer _sandbox = null!;
@@ -41,7 +42,7 @@ public sealed class WorkloadSignInTests : IAsyncLifetime
     {
         await using var document = await ClientDocument.StartAsync(self => $$"""{"client_id":"{{self}}","client_name":"Tether","redirect_uris":["http://127.0.0.1/callback"],"token_endpoint_auth_method":"none"}""");
 
-        var view = await RunAndSignInAsync(new RunWorkloadRequest { Url = _sandbox.McpUrl.AbsoluteUri, Name = "cimd", ClientMetadataUrl = document.Url.AbsoluteUri });
+        var view = await _host.Workloads.RunAndSignInAsync(_sandbox, new RunWorkloadRequest { Url = _sandbox.McpUrl.AbsoluteUri, Name = "cimd", ClientMetadataUrl = document.Url.AbsoluteUri }, Ct);
 
         Assert.Equal("running", view.Status);
         Assert.Equal(document.Url.AbsoluteUri, view.ClientId);
@@ -55,7 +56,7 @@ public sealed class WorkloadSignInTests : IAsyncLifetime
     {
         await using var document = await ClientDocument.StartAsync(_ => """{"client_id":"https://elsewhere.example/client.json","redirect_uris":["http://127.0.0.1/callback"]}""");
 
-        var view = await RunAndSignInAsync(new RunWorkloadRequest { Url = _sandbox.McpUrl.AbsoluteUri, Name = "cimd-bad", ClientMetadataUrl = document.Url.AbsoluteUri });
+        var view = await _host.Workloads.RunAndSignInAsync(_sandbox, new RunWorkloadRequest { Url = _sandbox.McpUrl.AbsoluteUri, Name = "cimd-bad", ClientMetadataUrl = document.Url.AbsoluteUri }, Ct);
 
         Assert.Equal("error", view.Status);
         Assert.Contains("must name itself as client_id", view.StatusReason, StringComparison.Ordinal);
@@ -66,14 +67,14 @@ public sealed class WorkloadSignInTests : IAsyncLifetime
     {
         _sandbox.RegisterClient("given-client", null, [new Uri("http://127.0.0.1/callback")]);
 
-        var view = await RunAndSignInAsync(new RunWorkloadRequest
+        var view = await _host.Workloads.RunAndSignInAsync(_sandbox, new RunWorkloadRequest
         {
             Url = _sandbox.McpUrl.AbsoluteUri,
             Name = "given",
             ClientId = "given-client",
             AuthorizeUrl = new Uri(_sandbox.Issuer, "authorize").AbsoluteUri,
             TokenUrl = new Uri(_sandbox.Issuer, "token").AbsoluteUri,
-        });
+        }, Ct);
 
         Assert.Equal("running", view.Status);
         Assert.Equal("given-client", view.ClientId);
@@ -85,7 +86,7 @@ public sealed class WorkloadSignInTests : IAsyncLifetime
     {
         var issuer = new Uri(_sandbox.Issuer, "elsewhere");
 
-        var view = await RunAndSignInAsync(new RunWorkloadRequest { Url = _sandbox.McpUrl.AbsoluteUri, Name = "wrong-issuer", Issuer = issuer.AbsoluteUri });
+        var view = await _host.Workloads.RunAndSignInAsync(_sandbox, new RunWorkloadRequest { Url = _sandbox.McpUrl.AbsoluteUri, Name = "wrong-issuer", Issuer = issuer.AbsoluteUri }, Ct);
 
         Assert.Equal("error", view.Status);
         Assert.Contains("authorization server metadata", view.StatusReason, StringComparison.Ordinal);
@@ -101,7 +102,7 @@ public sealed class WorkloadSignInTests : IAsyncLifetime
         var picks = 0;
         _host.Registry.Services.FreePort = () => Interlocked.Increment(ref picks) == 1 ? taken : LoopbackPorts.Free();
 
-        var view = await RunAndSignInAsync(new RunWorkloadRequest { Url = _sandbox.McpUrl.AbsoluteUri, Name = "moved" });
+        var view = await _host.Workloads.RunAndSignInAsync(_sandbox, new RunWorkloadRequest { Url = _sandbox.McpUrl.AbsoluteUri, Name = "moved" }, Ct);
 
         Assert.True(view.Status == "running", $"{view.Status}: {view.StatusReason}");
         Assert.NotEqual(taken, view.Port);
@@ -116,33 +117,11 @@ public sealed class WorkloadSignInTests : IAsyncLifetime
         holder.Start();
         var taken = ((IPEndPoint)holder.LocalEndpoint).Port;
 
-        var view = await RunAndSignInAsync(new RunWorkloadRequest { Url = _sandbox.McpUrl.AbsoluteUri, Name = "pinned", Port = taken });
+        var view = await _host.Workloads.RunAndSignInAsync(_sandbox, new RunWorkloadRequest { Url = _sandbox.McpUrl.AbsoluteUri, Name = "pinned", Port = taken }, Ct);
 
         Assert.Equal("error", view.Status);
         Assert.Contains($"port {taken} is in use", view.StatusReason, StringComparison.Ordinal);
         Assert.Equal(taken, view.Port);
-    }
-
-    /// <summary>Runs the workload and plays the browser whenever it waits for a sign-in; returns once it settles.</summary>
-    private async Task<WorkloadView> RunAndSignInAsync(RunWorkloadRequest request)
-    {
-        var view = await _host.Workloads.RunAsync(request, Ct);
-        using var bound = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        bound.CancelAfter(Bound);
-        var signedIn = false;
-        while (view.Status is "starting" or "authenticating")
-        {
-            if (view.SignInUrl is { } url && !signedIn)
-            {
-                signedIn = true;
-                await _sandbox.CompleteSignInAsync(new Uri(url), bound.Token);
-            }
-
-            await Task.Delay(50, bound.Token);
-            view = (await _host.Workloads.GetAsync(request.Name!, bound.Token)).Workload;
-        }
-
-        return view;
     }
 
     private async Task<HttpStatusCode> InitializeThroughAsync(WorkloadView view)
