@@ -7,11 +7,12 @@ using Tether.Api;
 namespace Tether.Cli;
 
 /// <summary>
-/// One GET to the host's REST API on loopback, over a plain socket: the quick commands' way to the host.
+/// One request to a loopback server of Tether's own (the host's REST API, a workload's local endpoint) over a plain
+/// socket: the quick commands' way there.
 /// </summary>
 /// <remarks>
 /// A CLI command is a new process each time, and HttpClient's connection pool costs it hundreds of methods that the
-/// framework's ReadyToRun images lack, so JIT time that dwarfs the request. The host is ours and on loopback: one
+/// framework's ReadyToRun images lack, so JIT time that dwarfs the request. The server is ours and on loopback: one
 /// HTTP/1.1 request with <c>Connection: close</c>, an answer of known length or chunked, nothing else. Anything this
 /// does not expect makes it return <see langword="null"/>, and the caller takes the full path (HttpClient), which
 /// also reports errors and starts a host that is gone.
@@ -22,22 +23,34 @@ internal static class LoopbackHttp
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
     /// <summary>GETs <paramref name="pathAndQuery"/> (relative to the host's base URL) with the host's API key.</summary>
-    public static LoopbackAnswer? Get(HostInfo host, string pathAndQuery)
+    public static LoopbackAnswer? Get(HostInfo host, string pathAndQuery) =>
+        Uri.TryCreate(host.Url, UriKind.Absolute, out var baseUrl)
+            ? Send("GET", new Uri(baseUrl, pathAndQuery), $"Authorization: Bearer {host.ApiKey}\r\nAccept: application/json\r\n", [])
+            : null;
+
+    /// <summary>
+    /// Sends one request to a loopback <c>http</c> URL and reads its whole answer; <paramref name="headers"/> are
+    /// extra header lines, each ending in CRLF.
+    /// </summary>
+    public static LoopbackAnswer? Send(string method, Uri target, string headers, ReadOnlySpan<byte> body)
     {
-        if (!Uri.TryCreate(host.Url, UriKind.Absolute, out var baseUrl) || baseUrl.Scheme != Uri.UriSchemeHttp
-            || !IPAddress.TryParse(baseUrl.IdnHost, out var address) || !IPAddress.IsLoopback(address))
+        if (target.Scheme != Uri.UriSchemeHttp || !IPAddress.TryParse(target.IdnHost, out var address) || !IPAddress.IsLoopback(address))
         {
             return null;
         }
 
-        var target = new Uri(baseUrl, pathAndQuery);
         try
         {
             using var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             socket.SendTimeout = socket.ReceiveTimeout = (int)Timeout.TotalMilliseconds;
-            socket.Connect(new IPEndPoint(address, baseUrl.Port));
-            socket.Send(Encoding.ASCII.GetBytes(
-                $"GET {target.PathAndQuery} HTTP/1.1\r\nHost: {baseUrl.Authority}\r\nAuthorization: Bearer {host.ApiKey}\r\nAccept: application/json\r\nConnection: close\r\n\r\n"));
+            socket.Connect(new IPEndPoint(address, target.Port));
+            var length = method == "GET" ? "" : $"Content-Length: {body.Length}\r\n";
+            socket.Send(Encoding.ASCII.GetBytes($"{method} {target.PathAndQuery} HTTP/1.1\r\nHost: {target.Authority}\r\n{headers}{length}Connection: close\r\n\r\n"));
+            if (!body.IsEmpty)
+            {
+                socket.Send(body);
+            }
+
             return Parse(ReadToEnd(socket));
         }
         catch (SocketException)
@@ -82,6 +95,7 @@ internal static class LoopbackHttp
 
         var chunked = false;
         long? length = null;
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var line in head.AsSpan(1))
         {
             var colon = line.IndexOf(':', StringComparison.Ordinal);
@@ -92,6 +106,7 @@ internal static class LoopbackHttp
 
             var name = line.AsSpan(0, colon).Trim();
             var value = line.AsSpan(colon + 1).Trim();
+            headers[name.ToString()] = value.ToString();
             if (name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase))
             {
                 if (!value.Equals("chunked", StringComparison.OrdinalIgnoreCase))
@@ -115,12 +130,12 @@ internal static class LoopbackHttp
         var body = answer[(headEnd + 4)..];
         if (chunked)
         {
-            return Dechunk(body) is { } whole ? new LoopbackAnswer(status, whole) : null;
+            return Dechunk(body) is { } whole ? new LoopbackAnswer(status, headers, whole) : null;
         }
 
         return length is { } known
-            ? known <= body.Length ? new LoopbackAnswer(status, body[..(int)known].ToArray()) : null
-            : new LoopbackAnswer(status, body.ToArray());
+            ? known <= body.Length ? new LoopbackAnswer(status, headers, body[..(int)known].ToArray()) : null
+            : new LoopbackAnswer(status, headers, body.ToArray());
     }
 
     private static byte[]? Dechunk(ReadOnlySpan<byte> body)
