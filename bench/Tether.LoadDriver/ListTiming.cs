@@ -23,7 +23,7 @@ internal static class ListTiming
 
             var list = await SeriesAsync(home, runs, cancellationToken, "list");
             var version = await SeriesAsync(home, runs, cancellationToken, "--version");
-            Figures.Line($"== tether list with the host running and 5 workloads ({runs} runs after 2 warm-up runs, {Environment.ProcessorCount} cores)");
+            Figures.Line($"== tether list with the host running and 5 workloads ({runs} runs after 2 warm-up runs, {Environment.ProcessorCount} cores; {ChildProcess.Describe()})");
             Figures.Line($"tether list:      median {Figures.Percentile(list, 0.5):0} ms, p90 {Figures.Percentile(list, 0.9):0} ms, min {list[0]:0} ms (goal <= 60 ms)");
             Figures.Line($"tether --version: median {Figures.Percentile(version, 0.5):0} ms, p90 {Figures.Percentile(version, 0.9):0} ms, min {version[0]:0} ms (process start alone)");
             await TimeAsync(home, cancellationToken, "serve", "--stop");
