@@ -34,7 +34,12 @@ public sealed class MetricsTests : IAsyncLifetime
         Assert.True(before.Sum("tether_proxy_request_duration_seconds_count", ("workload", _name), ("status_code", "200")) >= 1);
 
         // Tokens live 6 s and are refreshed at half-life: a successful refresh comes within seconds.
-        var refreshed = await ScrapeUntilAsync(m => m.Sum("tether_token_refreshes_total", ("workload", _name), ("outcome", "success"), ("http_status", "200")) >= 1, "a successful refresh");
+        // One scrape runs the observed gauges before it reads the counters, so a refresh that ends in between shows
+        // in the count but not yet in the time since it: the next scrape has both.
+        var refreshed = await ScrapeUntilAsync(
+            m => m.Sum("tether_token_refreshes_total", ("workload", _name), ("outcome", "success"), ("http_status", "200")) >= 1
+                && m.Value("tether_token_since_last_refresh_seconds", ("workload", _name)) is not null,
+            "a successful refresh");
         Assert.Equal("counter", refreshed.TypeOf("tether_token_refreshes_total"));
         Assert.Equal("histogram", refreshed.TypeOf("tether_token_endpoint_duration_seconds"));
         Assert.True(refreshed.Sum("tether_token_endpoint_duration_seconds_count", ("workload", _name), ("outcome", "success")) >= 1);
