@@ -23,6 +23,11 @@ internal static class StdioLoad
             await ListTiming.TimeAsync(home, cancellationToken, "run", sandbox.McpUrl.AbsoluteUri, "--name", "bench", "--bearer-token", token);
             var remote = McpRemote.Find();
             var bridges = new List<(string Name, Func<ProcessStartInfo> Start)> { ("tether", () => ChildProcess.Tether(home, "stdio", "bench")) };
+            if (ChildProcess.Baseline is { } baseline)
+            {
+                bridges.Add(("baseline", () => ChildProcess.Tether(baseline, home, "stdio", "bench")));
+            }
+
             if (remote is not null)
             {
                 bridges.Add(("mcp-remote", () => McpRemote.Start(remote, sandbox.McpUrl, token, home)));
