@@ -32,10 +32,10 @@ internal static class ChildProcess
     /// <summary>The executable <c>TETHER_BENCH_BASELINE</c> names (an older build, timed in the same rotation), or <see langword="null"/>.</summary>
     public static string? Baseline => Environment.GetEnvironmentVariable("TETHER_BENCH_BASELINE") is { Length: > 0 } path ? path : null;
 
-    public static ProcessStartInfo Tether(string home, params string[] args) => Tether(Installed, home, args);
+    public static ProcessStartInfo Tether(string home, params string[] args) => TetherAt(Installed, home, args);
 
     /// <summary><paramref name="executable"/> (the build output through <c>dotnet</c> when <see langword="null"/>) with <paramref name="args"/>.</summary>
-    public static ProcessStartInfo Tether(string? executable, string home, params string[] args)
+    public static ProcessStartInfo TetherAt(string? executable, string home, params string[] args)
     {
         var start = new ProcessStartInfo(executable ?? "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         if (executable is null)

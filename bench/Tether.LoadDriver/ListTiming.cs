@@ -81,7 +81,7 @@ internal static class ListTiming
     private static async Task<double> TimeAsync(string? executable, string home, CancellationToken cancellationToken, params string[] args)
     {
         var clock = Stopwatch.StartNew();
-        using var process = Process.Start(ChildProcess.Tether(executable, home, args))!;
+        using var process = Process.Start(ChildProcess.TetherAt(executable, home, args))!;
         var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var error = process.StandardError.ReadToEndAsync(cancellationToken);
         await process.WaitForExitAsync(cancellationToken).WaitAsync(TimeSpan.FromSeconds(60), cancellationToken);

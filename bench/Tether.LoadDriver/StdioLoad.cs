@@ -25,7 +25,7 @@ internal static class StdioLoad
             var bridges = new List<(string Name, Func<ProcessStartInfo> Start)> { ("tether", () => ChildProcess.Tether(home, "stdio", "bench")) };
             if (ChildProcess.Baseline is { } baseline)
             {
-                bridges.Add(("baseline", () => ChildProcess.Tether(baseline, home, "stdio", "bench")));
+                bridges.Add(("baseline", () => ChildProcess.TetherAt(baseline, home, "stdio", "bench")));
             }
 
             if (remote is not null)
