@@ -45,17 +45,22 @@ internal static class LoopbackHttp
             socket.SendTimeout = socket.ReceiveTimeout = (int)Timeout.TotalMilliseconds;
             socket.Connect(new IPEndPoint(address, target.Port));
             var length = method == "GET" ? "" : $"Content-Length: {body.Length}\r\n";
-            socket.Send(Encoding.ASCII.GetBytes($"{method} {target.PathAndQuery} HTTP/1.1\r\nHost: {target.Authority}\r\n{headers}{length}Connection: close\r\n\r\n"));
-            if (!body.IsEmpty)
-            {
-                socket.Send(body);
-            }
+            SendAll(socket, Encoding.ASCII.GetBytes($"{method} {target.PathAndQuery} HTTP/1.1\r\nHost: {target.Authority}\r\n{headers}{length}Connection: close\r\n\r\n"));
+            SendAll(socket, body);
 
             return Parse(ReadToEnd(socket));
         }
         catch (SocketException)
         {
             return null;
+        }
+    }
+
+    private static void SendAll(Socket socket, ReadOnlySpan<byte> bytes)
+    {
+        while (!bytes.IsEmpty)
+        {
+            bytes = bytes[socket.Send(bytes)..];
         }
     }
 
