@@ -7,10 +7,12 @@ using Tether.Workloads;
 namespace Tether.Tests.Metrics;
 
 /// <summary><c>/metrics</c> as Prometheus reads it, while a workload rides out a WAF outage and then gets a verdict.</summary>
+[Collection(nameof(AloneInProcess))]
 public sealed class MetricsTests : IAsyncLifetime
 {
     private readonly int _metricsPort = LoopbackPorts.Free();
     private readonly string _name = "metrics-" + Guid.NewGuid().ToString("N")[..8];
+    private string _lastScrape = "";
     private HostOnSandbox _story = null!;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -101,7 +103,8 @@ public sealed class MetricsTests : IAsyncLifetime
         using var response = await http.GetAsync(new Uri($"http://127.0.0.1:{_metricsPort}/metrics"), Ct);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.StartsWith("text/plain", response.Content.Headers.ContentType?.MediaType, StringComparison.Ordinal);
-        return PrometheusText.Parse(await response.Content.ReadAsStringAsync(Ct));
+        _lastScrape = await response.Content.ReadAsStringAsync(Ct);
+        return PrometheusText.Parse(_lastScrape);
     }
 
     private async Task<PrometheusText> ScrapeUntilAsync(Func<PrometheusText, bool> condition, string what)
@@ -122,7 +125,8 @@ public sealed class MetricsTests : IAsyncLifetime
             }
             catch (OperationCanceledException) when (!Ct.IsCancellationRequested)
             {
-                throw new TimeoutException($"not seen within {HostOnSandbox.Bound.TotalSeconds:0}s: {what}");
+                var lines = _lastScrape.Split('\n').Where(l => l.Contains(_name, StringComparison.Ordinal) || l.StartsWith("# TYPE tether_token", StringComparison.Ordinal));
+                throw new TimeoutException($"not seen within {HostOnSandbox.Bound.TotalSeconds:0}s: {what}; the last scrape had:\n{string.Join('\n', lines)}");
             }
         }
     }
