@@ -2,7 +2,10 @@ using System.Diagnostics;
 
 namespace Tether.LoadDriver;
 
-/// <summary>Runs the built <c>tether</c> CLI (src/Tether.Cli, Release) as a child process.</summary>
+/// <summary>
+/// Runs the built <c>tether</c> CLI (src/Tether.Cli, Release) as a child process, or the executable that
+/// <c>TETHER_BENCH_CLI</c> names (an installed tool's <c>tether</c>, to time what users run).
+/// </summary>
 internal static class ChildProcess
 {
     /// <summary>The built tether.dll, found from this program's folder up to the repository root.</summary>
@@ -20,10 +23,26 @@ internal static class ChildProcess
         throw new InvalidOperationException("the repository root (Tether.slnx) was not found above " + AppContext.BaseDirectory);
     }
 
-    public static ProcessStartInfo Tether(string home, params string[] args)
+    /// <summary>The executable <c>TETHER_BENCH_CLI</c> names, or <see langword="null"/> for the build output.</summary>
+    public static string? Installed => Environment.GetEnvironmentVariable("TETHER_BENCH_CLI") is { Length: > 0 } path ? path : null;
+
+    /// <summary>What is timed, for the figures' heading.</summary>
+    public static string Describe() => Installed ?? "dotnet " + TetherDll();
+
+    /// <summary>The executable <c>TETHER_BENCH_BASELINE</c> names (an older build, timed in the same rotation), or <see langword="null"/>.</summary>
+    public static string? Baseline => Environment.GetEnvironmentVariable("TETHER_BENCH_BASELINE") is { Length: > 0 } path ? path : null;
+
+    public static ProcessStartInfo Tether(string home, params string[] args) => TetherAt(Installed, home, args);
+
+    /// <summary><paramref name="executable"/> (the build output through <c>dotnet</c> when <see langword="null"/>) with <paramref name="args"/>.</summary>
+    public static ProcessStartInfo TetherAt(string? executable, string home, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(TetherDll());
+        var start = new ProcessStartInfo(executable ?? "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (executable is null)
+        {
+            start.ArgumentList.Add(TetherDll());
+        }
+
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);

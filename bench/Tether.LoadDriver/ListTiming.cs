@@ -21,11 +21,18 @@ internal static class ListTiming
                 await TimeAsync(home, cancellationToken, "run", sandbox.McpUrl.AbsoluteUri, "--name", $"w{i}", "--bearer-token", token);
             }
 
-            var list = await SeriesAsync(home, runs, cancellationToken, "list");
-            var version = await SeriesAsync(home, runs, cancellationToken, "--version");
-            Figures.Line($"== tether list with the host running and 5 workloads ({runs} runs after 2 warm-up runs, {Environment.ProcessorCount} cores)");
+            // In rotation, so that other load on the machine falls on each alike.
+            var series = await AlternatingAsync(home, runs, cancellationToken,
+                [(ChildProcess.Installed, ["list"]), (ChildProcess.Installed, ["--version"]), .. ChildProcess.Baseline is { } older ? [(older, new[] { "list" })] : Array.Empty<(string?, string[])>()]);
+            var (list, version) = (series[0], series[1]);
+            var baseline = series.Length > 2 ? series[2] : null;
+            Figures.Line($"== tether list with the host running and 5 workloads ({runs} runs after 2 warm-up runs, in rotation, {Environment.ProcessorCount} cores; {ChildProcess.Describe()})");
             Figures.Line($"tether list:      median {Figures.Percentile(list, 0.5):0} ms, p90 {Figures.Percentile(list, 0.9):0} ms, min {list[0]:0} ms (goal <= 60 ms)");
             Figures.Line($"tether --version: median {Figures.Percentile(version, 0.5):0} ms, p90 {Figures.Percentile(version, 0.9):0} ms, min {version[0]:0} ms (process start alone)");
+            if (baseline is not null)
+            {
+                Figures.Line($"baseline list:    median {Figures.Percentile(baseline, 0.5):0} ms, p90 {Figures.Percentile(baseline, 0.9):0} ms, min {baseline[0]:0} ms ({ChildProcess.Baseline}, in the same rotation)");
+            }
             await TimeAsync(home, cancellationToken, "serve", "--stop");
             return 0;
         }
@@ -50,25 +57,31 @@ internal static class ListTiming
         }
     }
 
-    private static async Task<double[]> SeriesAsync(string home, int runs, CancellationToken cancellationToken, params string[] args)
+    private static async Task<double[][]> AlternatingAsync(string home, int runs, CancellationToken cancellationToken, (string? Executable, string[] Args)[] commands)
     {
-        var times = new List<double>();
+        var times = commands.Select(_ => new List<double>()).ToArray();
         for (var i = 0; i < runs + 2; i++)
         {
-            var ms = await TimeAsync(home, cancellationToken, args);
-            if (i >= 2)
+            for (var c = 0; c < commands.Length; c++)
             {
-                times.Add(ms);
+                var ms = await TimeAsync(commands[c].Executable, home, cancellationToken, commands[c].Args);
+                if (i >= 2)
+                {
+                    times[c].Add(ms);
+                }
             }
         }
 
-        return times.Order().ToArray();
+        return [.. times.Select(t => t.Order().ToArray())];
     }
 
-    internal static async Task<double> TimeAsync(string home, CancellationToken cancellationToken, params string[] args)
+    internal static Task<double> TimeAsync(string home, CancellationToken cancellationToken, params string[] args) =>
+        TimeAsync(ChildProcess.Installed, home, cancellationToken, args);
+
+    private static async Task<double> TimeAsync(string? executable, string home, CancellationToken cancellationToken, params string[] args)
     {
         var clock = Stopwatch.StartNew();
-        using var process = Process.Start(ChildProcess.Tether(home, args))!;
+        using var process = Process.Start(ChildProcess.TetherAt(executable, home, args))!;
         var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var error = process.StandardError.ReadToEndAsync(cancellationToken);
         await process.WaitForExitAsync(cancellationToken).WaitAsync(TimeSpan.FromSeconds(60), cancellationToken);

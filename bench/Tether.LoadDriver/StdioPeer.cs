@@ -43,6 +43,14 @@ internal sealed class StdioPeer : IAsyncDisposable
         await WriteAsync("""{"jsonrpc":"2.0","method":"notifications/initialized"}""");
     }
 
+    /// <summary><c>tools/list</c>, as a client asks right after <c>initialize</c>; throws when the answer is an error.</summary>
+    public async Task ListToolsAsync(CancellationToken cancellationToken)
+    {
+        var id = _nextId++;
+        await WriteAsync("{\"jsonrpc\":\"2.0\",\"id\":" + id.ToString(CultureInfo.InvariantCulture) + ",\"method\":\"tools/list\"}");
+        await AnswerAsync(id, cancellationToken);
+    }
+
     /// <summary>One echo call; throws when the answer is not the echo.</summary>
     public async Task EchoAsync(string message, CancellationToken cancellationToken)
     {

@@ -1,3 +1,3 @@
 using Tether.Cli;
 
-return await TetherCommandLine.RunAsync(args);
+return QuickCommands.TryRun(args) ?? await TetherCommandLine.RunAsync(args, StdioQuickStart.TryStart(args));

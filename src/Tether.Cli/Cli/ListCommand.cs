@@ -17,20 +17,24 @@ internal static class ListCommand
         command.SetAction(async (parse, ct) =>
         {
             using var client = await HostClient.ConnectRequiredAsync(ct);
-            var every = await client.ListAsync(all: true, ct);
-            var workloads = parse.GetValue(all) ? every : every.Where(IsShownByDefault).ToList();
-            if (parse.GetValue(format) == "json")
-            {
-                Console.Out.WriteLine(JsonSerializer.Serialize(workloads, ApiJson.Default.IReadOnlyListWorkloadView));
-            }
-            else
-            {
-                Write(workloads, TimeProvider.System.GetUtcNow(), ConsoleText.Out, hidden: every.Count - workloads.Count);
-            }
-
+            Print(await client.ListAsync(all: true, ct), parse.GetValue(all), json: parse.GetValue(format) == "json");
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>Prints <paramref name="every"/> workload the host has, as the options ask.</summary>
+    internal static void Print(IReadOnlyList<WorkloadView> every, bool all, bool json)
+    {
+        var workloads = all ? every : every.Where(IsShownByDefault).ToList();
+        if (json)
+        {
+            Console.Out.WriteLine(JsonSerializer.Serialize(workloads, ApiJson.Default.IReadOnlyListWorkloadView));
+        }
+        else
+        {
+            Write(workloads, TimeProvider.System.GetUtcNow(), ConsoleText.Out, hidden: every.Count - workloads.Count);
+        }
     }
 
     /// <summary>Every workload the user has not stopped: one that needs sign-in or broke stays in sight.</summary>

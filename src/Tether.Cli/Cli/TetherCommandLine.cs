@@ -5,9 +5,10 @@ namespace Tether.Cli;
 /// <summary>The <c>tether</c> command line: parses, runs one command, maps expected failures to exit codes.</summary>
 internal static class TetherCommandLine
 {
-    public static async Task<int> RunAsync(string[] args)
+    /// <summary>Runs <paramref name="args"/>; <paramref name="stdio"/> is what <see cref="StdioQuickStart"/> already did.</summary>
+    public static async Task<int> RunAsync(string[] args, StdioStart? stdio = null)
     {
-        var root = Build();
+        var root = Build(stdio);
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0)
         {
@@ -53,7 +54,7 @@ internal static class TetherCommandLine
         }
     }
 
-    public static RootCommand Build()
+    public static RootCommand Build(StdioStart? stdio = null)
     {
         var root = new RootCommand("Tether: use remote MCP servers behind OAuth through a stable local endpoint.");
         root.Subcommands.Add(RunCommand.Create());
@@ -70,7 +71,7 @@ internal static class TetherCommandLine
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(SandboxCommand.Create());
-        root.Subcommands.Add(StdioCommand.Create());
+        root.Subcommands.Add(StdioCommand.Create(stdio));
         root.Subcommands.Add(ClientCommand.Create());
         root.Subcommands.Add(ServiceCommand.Create());
         return root;

@@ -206,6 +206,41 @@ public sealed class StdioBridgeTests : IAsyncLifetime
         Assert.DoesNotContain("Exception", await stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Stdio_InitializeWithMoreMessagesInOneWrite_AllAnsweredInTheSessionInitializeOpened()
+    {
+        await RunSignedInAsync("burst");
+        using var process = StartBridge("burst");
+        var stderr = process.StandardError.ReadToEndAsync(Ct);
+
+        // The messages after initialize sit in the same read as initialize: none may be lost or answered out of session.
+        await process.StandardInput.WriteAsync(
+            """{"jsonrpc":"2.0","id":"init","method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"burst-test","version":"1"}}}""" + "\n" +
+            """{"jsonrpc":"2.0","method":"notifications/initialized"}""" + "\n" +
+            """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"echo","arguments":{"message":"after a quick start"}}}""" + "\n");
+        await process.StandardInput.FlushAsync(Ct);
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        limit.CancelAfter(AnswerLimit);
+        var answers = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        while (answers.Count < 2 && await process.StandardOutput.ReadLineAsync(limit.Token) is { } line)
+        {
+            var message = JsonDocument.Parse(line).RootElement;
+            if (message.TryGetProperty("id", out var id))
+            {
+                answers[id.ToString()] = message;
+            }
+        }
+
+        process.StandardInput.Close();
+        await process.WaitForExitAsync(limit.Token);
+
+        Assert.Equal("2025-06-18", answers["init"].GetProperty("result").GetProperty("protocolVersion").GetString());
+        Assert.True(answers["2"].TryGetProperty("result", out var result), answers["2"].ToString());
+        Assert.Contains("after a quick start", result.ToString(), StringComparison.Ordinal);
+        Assert.Equal(0, process.ExitCode);
+        Assert.DoesNotContain("Exception", await stderr, StringComparison.Ordinal);
+    }
+
     /// <summary><c>tether stdio TARGET</c> with its pipes in the test's hands, as a client that speaks JSON lines.</summary>
     private Process StartBridge(string target)
     {

@@ -11,7 +11,10 @@ namespace Tether.Cli;
 /// server transport on one side, its HTTP client transport on the other). Requests run side by side, so a streamed
 /// tool call never holds back the next request or a cancellation; every request gets an answer on its id.
 /// </summary>
-internal sealed class StdioBridge(StdioTarget target, ITransport stdio) : IAsyncDisposable
+/// <param name="target">The workload.</param>
+/// <param name="stdio">The client's side.</param>
+/// <param name="session">A session opened before the bridge started (its <c>initialize</c> already answered): the first connection carries on in it.</param>
+internal sealed class StdioBridge(StdioTarget target, ITransport stdio, StdioSession? session = null) : IAsyncDisposable
 {
     private readonly SemaphoreSlim _connectGate = new(1, 1);
     private readonly ConcurrentDictionary<Task, byte> _inFlight = new();
@@ -19,6 +22,7 @@ internal sealed class StdioBridge(StdioTarget target, ITransport stdio) : IAsync
     private JsonRpcFailureCapture? _capture;
     private ITransport? _remote;
     private Task? _fromRemote;
+    private StdioSession? _session = session;
 
     /// <summary>Relays until the client closes stdin; the in-flight requests are then abandoned.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -139,8 +143,11 @@ internal sealed class StdioBridge(StdioTarget target, ITransport stdio) : IAsync
             var view = await target.EnsureAsync(cancellationToken);
             var capture = new JsonRpcFailureCapture(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false });
             var http = new HttpClient(capture) { Timeout = Timeout.InfiniteTimeSpan };
-            var transport = new HttpClientTransport(Options(view), http, loggerFactory: null, ownsHttpClient: true);
+            var transport = new HttpClientTransport(Options(view, _session), http, loggerFactory: null, ownsHttpClient: true);
             var remote = await transport.ConnectAsync(cancellationToken);
+
+            // A later connection (the host came back) starts afresh, as the client's next messages do.
+            _session = null;
             _remote = remote;
             _capture = capture;
             _fromRemote = PumpFromRemoteAsync(remote);
@@ -152,12 +159,26 @@ internal sealed class StdioBridge(StdioTarget target, ITransport stdio) : IAsync
         }
     }
 
-    private static HttpClientTransportOptions Options(WorkloadView view) => new()
+    private static HttpClientTransportOptions Options(WorkloadView view, StdioSession? session)
     {
-        Endpoint = new Uri(view.Url!),
-        Name = view.Name,
-        TransportMode = view.Transport == "sse" ? HttpTransportMode.Sse : HttpTransportMode.StreamableHttp,
-    };
+        var options = new HttpClientTransportOptions
+        {
+            Endpoint = new Uri(view.Url!),
+            Name = view.Name,
+            TransportMode = view.Transport == "sse" ? HttpTransportMode.Sse : HttpTransportMode.StreamableHttp,
+        };
+        if (session is not null && options.TransportMode == HttpTransportMode.StreamableHttp)
+        {
+            // The transport did not see the initialize it would learn these from: it sends them as it would have.
+            options.KnownSessionId = session.Id;
+            if (session.ProtocolVersion is { } version)
+            {
+                options.AdditionalHeaders = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["MCP-Protocol-Version"] = version };
+            }
+        }
+
+        return options;
+    }
 
     /// <summary>Server messages (answers, streamed progress, notifications) to stdout, as they come.</summary>
     private async Task PumpFromRemoteAsync(ITransport remote)
