@@ -5,6 +5,8 @@ namespace Tether.LoadDriver;
 /// <summary>Runs the built <c>tether</c> CLI (src/Tether.Cli, Release) as a child process.</summary>
 internal static class ChildProcess
 {
+    private const string HostPrefix = "TETHER_BENCH_HOST_";
+
     /// <summary>The built tether.dll, found from this program's folder up to the repository root.</summary>
     public static string TetherDll()
     {
@@ -27,6 +29,16 @@ internal static class ChildProcess
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
+        }
+
+        // TETHER_BENCH_HOST_X=V reaches tether (and the host it starts) as X=V only: runtime settings such as
+        // DOTNET_TieredPGO can be compared on the host without changing the driver or the servers beside it.
+        foreach (var (name, value) in Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>().Select(e => ((string)e.Key, (string?)e.Value)))
+        {
+            if (name.StartsWith(HostPrefix, StringComparison.Ordinal) && name.Length > HostPrefix.Length)
+            {
+                start.Environment[name[HostPrefix.Length..]] = value;
+            }
         }
 
         start.Environment["TETHER_HOME"] = home;

@@ -20,6 +20,8 @@ internal static class LoadCommands
         {
             case ["upstream-child"]:
                 return await BenchUpstream.RunAsync();
+            case ["generator-child"]:
+                return await GeneratorChild.RunAsync();
         }
 
         if (args.Length == 0 || !TryOptions(args.AsSpan(1), out var options))

@@ -14,9 +14,13 @@ internal sealed class TetherHostChild : IAsyncDisposable
     {
         _home = home;
         Url = url;
+        ProcessId = Tether.Hosting.HostInfoFile.TryRead(new Tether.Configuration.TetherPaths(home.FullName))?.Pid ?? 0;
     }
 
     public Uri Url { get; }
+
+    /// <summary>The background host's process (for its CPU time); 0 if unknown.</summary>
+    public int ProcessId { get; }
 
     public static async Task<TetherHostChild> StartAsync(Uri remote, string bearer, CancellationToken cancellationToken)
     {
