@@ -15,25 +15,36 @@ internal static class CompareLoad
     {
         using var upstream = await ChildServer.StartAsync(cancellationToken, "upstream-child");
         await using var tether = await TetherHostChild.StartAsync(upstream.Url, BenchUpstream.Token, cancellationToken);
+        var settings = ChildProcess.Variant();
+        await using var tetherB = settings is null ? null : await TetherHostChild.StartAsync(upstream.Url, BenchUpstream.Token, cancellationToken, settings);
         using var nginx = await NginxProxy.StartAsync(upstream.Url, BenchUpstream.Token, cancellationToken);
-        var processes = new Processes(upstream.ProcessId, nginx.ProcessId, tether.ProcessId);
+        var processes = new Processes(upstream.ProcessId, nginx.ProcessId, tether.ProcessId, tetherB?.ProcessId ?? 0);
+        if (settings is not null)
+        {
+            Figures.Line($"tether-b: a second host with {string.Join(' ', settings.Select(e => e.Key + "=" + e.Value))}, in the same rotation");
+        }
+
         Figures.Line($"== direct vs nginx (bearer injected) vs Tether: {Environment.ProcessorCount} cores, load average {LoadAverage()}; server, nginx and Tether's host (tether run --bearer-token) each in its own process; {rounds} rounds of {seconds} s after {warmup} s warm-up each");
         var summary = new List<FormattableString>();
 
         // The first calls after the host started (its ReadyToRun code not yet tiered up), before any warm-up.
-        using (var first = new McpTarget("tether", tether.Url, null))
+        foreach (var (name, host) in new[] { ("tether", tether), ("tether-b", tetherB) })
         {
-            await first.InitializeAsync(cancellationToken);
-            var cold = await first.RunAsync(1, TimeSpan.FromSeconds(2), cancellationToken);
-            summary.Add($"first 2 s after the host started, 1 caller: Tether {cold.RequestsPerSecond:0} req/s, p50 {cold.P50:0.000} ms, p99 {cold.P99:0.000} ms ({cold.LatenciesMs.Length} calls)");
+            if (host is not null)
+            {
+                using var first = new McpTarget(name, host.Url, null);
+                await first.InitializeAsync(cancellationToken);
+                var cold = await first.RunAsync(1, TimeSpan.FromSeconds(2), cancellationToken);
+                summary.Add($"first 2 s after the host started, 1 caller: {name} {cold.RequestsPerSecond:0} req/s, p50 {cold.P50:0.000} ms, p99 {cold.P99:0.000} ms ({cold.LatenciesMs.Length} calls); load average {LoadAverage()}");
+            }
         }
 
         var ok = true;
         var run = new Run(seconds, rounds, warmup, processes, summary);
-        ok &= await run.AllAsync("load from this process", (name, url, bearer, tool) => new McpTarget(name, url, bearer, tool), upstream.Url, nginx.Url, tether.Url, cancellationToken);
+        ok &= await run.AllAsync("load from this process", (name, url, bearer, tool) => new McpTarget(name, url, bearer, tool), upstream.Url, nginx.Url, tether.Url, tetherB?.Url, cancellationToken);
         using (var generator = GeneratorChild.Start())
         {
-            ok &= await run.AllAsync("load from another process", generator.Target, upstream.Url, nginx.Url, tether.Url, cancellationToken);
+            ok &= await run.AllAsync("load from another process", generator.Target, upstream.Url, nginx.Url, tether.Url, tetherB?.Url, cancellationToken);
         }
 
         Figures.Line($"== summary (load average at the end {LoadAverage()})");
@@ -50,11 +61,11 @@ internal static class CompareLoad
     public static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(", ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
-    private sealed record Processes(int Upstream, int Nginx, int Tether);
+    private sealed record Processes(int Upstream, int Nginx, int Tether, int TetherB);
 
     private sealed class Run(int seconds, int rounds, int warmup, Processes processes, List<FormattableString> summary)
     {
-        public async Task<bool> AllAsync(string generator, Func<string, Uri, string?, string, ILoadTarget> open, Uri upstream, Uri nginx, Uri tether, CancellationToken cancellationToken)
+        public async Task<bool> AllAsync(string generator, Func<string, Uri, string?, string, ILoadTarget> open, Uri upstream, Uri nginx, Uri tether, Uri? tetherB, CancellationToken cancellationToken)
         {
             Figures.Line($"== {generator} (load average {LoadAverage()})");
             var ok = true;
@@ -63,7 +74,8 @@ internal static class CompareLoad
                 using var direct = open("direct", upstream, BenchUpstream.Token, tool);
                 using var viaNginx = open("nginx", nginx, null, tool);
                 using var viaTether = open("tether", tether, null, tool);
-                ILoadTarget[] targets = [direct, viaNginx, viaTether];
+                using var viaTetherB = tetherB is null ? null : open("tether-b", tetherB, null, tool);
+                ILoadTarget[] targets = viaTetherB is null ? [direct, viaNginx, viaTether] : [direct, viaNginx, viaTether, viaTetherB];
                 foreach (var target in targets)
                 {
                     await target.InitializeAsync(cancellationToken);
@@ -93,13 +105,13 @@ internal static class CompareLoad
                 for (var i = 0; i < targets.Length; i++)
                 {
                     var target = targets[(round + i) % targets.Length];
-                    var proxyPid = target.Name switch { "nginx" => processes.Nginx, "tether" => processes.Tether, _ => 0 };
+                    var proxyPid = target.Name switch { "nginx" => processes.Nginx, "tether" => processes.Tether, "tether-b" => processes.TetherB, _ => 0 };
                     var (proxyBefore, serverBefore) = (proxyPid == 0 ? 0 : ProcessCpu.Seconds(proxyPid), ProcessCpu.Seconds(processes.Upstream));
                     var result = await target.RunAsync(concurrency, TimeSpan.FromSeconds(seconds), cancellationToken);
                     var (proxyAfter, serverAfter) = (proxyPid == 0 ? 0 : ProcessCpu.Seconds(proxyPid), ProcessCpu.Seconds(processes.Upstream));
                     var spent = cpu.GetValueOrDefault(target.Name);
                     cpu[target.Name] = (spent.Proxy + proxyAfter - proxyBefore, spent.Server + serverAfter - serverBefore);
-                    Figures.Line($"  {tool,-6} round {round + 1}: {result.Target,-6} c={concurrency,-2} {result.RequestsPerSecond,8:0} req/s  p50 {result.P50,7:0.000} ms  p99 {result.P99,7:0.000} ms  errors {result.Errors}  load {LoadAverage()}");
+                    Figures.Line($"  {tool,-6} round {round + 1}: {result.Target,-8} c={concurrency,-2} {result.RequestsPerSecond,8:0} req/s  p50 {result.P50,7:0.000} ms  p99 {result.P99,7:0.000} ms  errors {result.Errors}  load {LoadAverage()}");
                     runs.Add(result);
                     ok &= result.Errors == 0;
                 }
@@ -111,6 +123,12 @@ internal static class CompareLoad
             double PerRequest(string name, double secondsSpent) => secondsSpent * 1e6 / runs.Where(r => r.Target == name).Sum(r => r.LatenciesMs.Length);
             var answer = tool == "echo" ? "JSON answer" : $"SSE answer ({BenchUpstream.StreamedEvents} events + result)";
             summary.Add($"{generator}, {answer}, concurrency {concurrency}: direct {d.RequestsPerSecond:0} req/s, nginx {n.RequestsPerSecond:0}, Tether {t.RequestsPerSecond:0}; Tether/direct {t.RequestsPerSecond / d.RequestsPerSecond:0.00} (goal >= 0.95), Tether/nginx {t.RequestsPerSecond / n.RequestsPerSecond:0.00} (goal >= 1.0), nginx/direct {n.RequestsPerSecond / d.RequestsPerSecond:0.00}; added p50/p99 ms: nginx +{n.P50 - d.P50:0.000}/+{n.P99 - d.P99:0.000}, Tether +{t.P50 - d.P50:0.000}/+{t.P99 - d.P99:0.000}; CPU per request: server {PerRequest("direct", cpu["direct"].Server):0} us, nginx {PerRequest("nginx", cpu["nginx"].Proxy):0} us, Tether's host {PerRequest("tether", cpu["tether"].Proxy):0} us; load average {LoadAverage()}");
+            if (cpu.ContainsKey("tether-b"))
+            {
+                var b = Merge(runs, "tether-b");
+                summary.Add($"  tether-b: {b.RequestsPerSecond:0} req/s, {b.RequestsPerSecond / t.RequestsPerSecond:0.00} of tether, {b.RequestsPerSecond / n.RequestsPerSecond:0.00} of nginx; added p50/p99 ms +{b.P50 - d.P50:0.000}/+{b.P99 - d.P99:0.000}; CPU per request {PerRequest("tether-b", cpu["tether-b"].Proxy):0} us");
+            }
+
             return ok;
         }
 
