@@ -9,8 +9,8 @@ internal static class WarmStart
 {
     private static readonly (string Name, Dictionary<string, string> Environment)[] Settings =
     [
-        ("default (ReadyToRun, tiered, PGO)", new()),
-        ("DOTNET_TieredPGO=0", new() { ["DOTNET_TieredPGO"] = "0" }),
+        ("as built (ReadyToRun, tiered, no PGO)", new()),
+        ("DOTNET_TieredPGO=1 (the runtime's default)", new() { ["DOTNET_TieredPGO"] = "1" }),
         ("DOTNET_TC_CallCountingDelayMs=0", new() { ["DOTNET_TC_CallCountingDelayMs"] = "0" }),
         ("DOTNET_TieredCompilation=0", new() { ["DOTNET_TieredCompilation"] = "0" }),
         ("DOTNET_ReadyToRun=0 (no precompiled code, framework too)", new() { ["DOTNET_ReadyToRun"] = "0" }),

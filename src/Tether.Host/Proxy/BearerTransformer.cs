@@ -56,7 +56,8 @@ internal sealed class BearerTransformer(Uri destination, Uri remoteOrigin, Uri l
             return ValueTask.FromResult(false);
         }
 
-        if (proxyResponse is { IsSuccessStatusCode: true, Content.Headers.ContentType.MediaType: "text/event-stream" } && HttpMethods.IsGet(httpContext.Request.Method))
+        // The method first: reading the content type parses it, which a POST's answer (the common case) never needs.
+        if (HttpMethods.IsGet(httpContext.Request.Method) && proxyResponse is { IsSuccessStatusCode: true, Content.Headers.ContentType.MediaType: "text/event-stream" })
         {
             EndpointRewriter = new SseEndpointRewriter(httpContext.Response.Body, remoteOrigin, localOrigin, destination, announced);
             httpContext.Response.Body = EndpointRewriter;

@@ -39,6 +39,7 @@ public sealed partial class LocalEndpoint : IAsyncDisposable
     private readonly AnnouncedPaths _announced = new();
     private readonly Action<Uri> _announce;
     private readonly BearerHeaders _bearers = new();
+    private readonly string[] _localHosts;
 
     private LocalEndpoint(LocalEndpointServer server, PortListener listener, LocalEndpointOptions options, IAccessTokenSource tokens, ILogger logger)
     {
@@ -55,6 +56,7 @@ public sealed partial class LocalEndpoint : IAsyncDisposable
         _mcpUpstreamPath = options.RemoteUrl.AbsolutePath;
         _mcpDestination = new Uri(_remoteAuthority + _mcpUpstreamPath);
         _localOrigin = new Uri($"http://127.0.0.1:{Port}/");
+        _localHosts = [$"127.0.0.1:{Port}", $"localhost:{Port}", $"[::1]:{Port}"];
         Url = new Uri(_localOrigin, options.RemoteUrl.PathAndQuery);
         _announce = _announced.Add;
         _forwarder = server.Forwarder;
@@ -326,8 +328,12 @@ public sealed partial class LocalEndpoint : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The <c>Host</c> header names this port on a loopback name. Compared with the three spellings made once, because
+    /// <see cref="HostString.Host"/> and <see cref="HostString.Port"/> cut and parse the header on every request.
+    /// </summary>
     private bool IsLocalHost(HostString host) =>
-        host.Port == Port && host.Host is "127.0.0.1" or "localhost" or "[::1]";
+        host.Value is { } value && Array.IndexOf(_localHosts, value) >= 0;
 
     private bool IsLocalOrigin(string origin) =>
         Uri.TryCreate(origin, UriKind.Absolute, out var uri) && uri.IsLoopback && uri.Port == Port && uri.Scheme == Uri.UriSchemeHttp;
