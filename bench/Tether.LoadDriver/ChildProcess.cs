@@ -8,6 +8,21 @@ namespace Tether.LoadDriver;
 /// </summary>
 internal static class ChildProcess
 {
+    private const string HostPrefix = "TETHER_BENCH_HOST_";
+    private const string VariantPrefix = "TETHER_BENCH_B_";
+
+    /// <summary>
+    /// TETHER_BENCH_B_X=V: the settings of a second host, "tether-b", that <c>compare</c> then runs in the same rotation
+    /// (null when none is set), so that a runtime setting is measured against the default side by side.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string>? Variant()
+    {
+        var variant = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+            .Where(e => ((string)e.Key).StartsWith(VariantPrefix, StringComparison.Ordinal) && ((string)e.Key).Length > VariantPrefix.Length)
+            .ToDictionary(e => ((string)e.Key)[VariantPrefix.Length..], e => (string)e.Value!, StringComparer.Ordinal);
+        return variant.Count == 0 ? null : variant;
+    }
+
     /// <summary>The built tether.dll, found from this program's folder up to the repository root.</summary>
     public static string TetherDll()
     {
@@ -32,10 +47,16 @@ internal static class ChildProcess
     /// <summary>The executable <c>TETHER_BENCH_BASELINE</c> names (an older build, timed in the same rotation), or <see langword="null"/>.</summary>
     public static string? Baseline => Environment.GetEnvironmentVariable("TETHER_BENCH_BASELINE") is { Length: > 0 } path ? path : null;
 
-    public static ProcessStartInfo Tether(string home, params string[] args) => TetherAt(Installed, home, args);
+    public static ProcessStartInfo Tether(string home, params string[] args) => Start(Installed, home, null, args);
+
+    /// <summary>The CLI with <paramref name="environment"/> on top of the settings passed to every host.</summary>
+    public static ProcessStartInfo Tether(string home, IReadOnlyDictionary<string, string>? environment, params string[] args) =>
+        Start(Installed, home, environment, args);
 
     /// <summary><paramref name="executable"/> (the build output through <c>dotnet</c> when <see langword="null"/>) with <paramref name="args"/>.</summary>
-    public static ProcessStartInfo TetherAt(string? executable, string home, params string[] args)
+    public static ProcessStartInfo TetherAt(string? executable, string home, params string[] args) => Start(executable, home, null, args);
+
+    private static ProcessStartInfo Start(string? executable, string home, IReadOnlyDictionary<string, string>? environment, string[] args)
     {
         var start = new ProcessStartInfo(executable ?? "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         if (executable is null)
@@ -46,6 +67,21 @@ internal static class ChildProcess
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
+        }
+
+        // TETHER_BENCH_HOST_X=V reaches tether (and the host it starts) as X=V only: runtime settings such as
+        // DOTNET_TieredPGO can be compared on the host without changing the driver or the servers beside it.
+        foreach (var (name, value) in Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>().Select(e => ((string)e.Key, (string?)e.Value)))
+        {
+            if (name.StartsWith(HostPrefix, StringComparison.Ordinal) && name.Length > HostPrefix.Length)
+            {
+                start.Environment[name[HostPrefix.Length..]] = value;
+            }
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
         }
 
         start.Environment["TETHER_HOME"] = home;

@@ -8,6 +8,7 @@ internal static class LoadCommands
     private const string Usage =
         "usage: Tether.LoadDriver compare [--seconds 5] [--rounds 3] [--warmup 3]   (needs bench/scripts/install-nginx.sh)\n" +
         "       Tether.LoadDriver proxy [--concurrency 32] [--seconds 10] [--warmup 8]\n" +
+        "       Tether.LoadDriver warm [--runs 3]\n" +
         "       Tether.LoadDriver sse [--megabytes 100]\n" +
         "       Tether.LoadDriver idle [--workloads 100] [--seconds 120]\n" +
         "       Tether.LoadDriver list [--runs 20]\n" +
@@ -20,6 +21,8 @@ internal static class LoadCommands
         {
             case ["upstream-child"]:
                 return await BenchUpstream.RunAsync();
+            case ["generator-child"]:
+                return await GeneratorChild.RunAsync();
         }
 
         if (args.Length == 0 || !TryOptions(args.AsSpan(1), out var options))
@@ -34,6 +37,7 @@ internal static class LoadCommands
         {
             "compare" => await CompareLoad.RunAsync(Get("seconds", 5), Get("rounds", 3), Get("warmup", 3), timeout.Token),
             "proxy" => await ProxyLoad.RunAsync(Get("concurrency", 32), Get("seconds", 10), Get("warmup", 8), timeout.Token),
+            "warm" => await WarmStart.RunAsync(Get("runs", 3), timeout.Token),
             "sse" => await SseLoad.RunAsync(Get("megabytes", 100), timeout.Token),
             "idle" => await IdleHost.RunAsync(Get("workloads", 100), Get("seconds", 120), timeout.Token),
             "list" => await ListTiming.RunAsync(Get("runs", 20), timeout.Token),

@@ -6,7 +6,7 @@ using System.Text;
 namespace Tether.LoadDriver;
 
 /// <summary>One MCP session at one URL (the sandbox straight, or through a local endpoint), driven with <c>tools/call</c>.</summary>
-internal sealed class McpTarget(string name, Uri url, string? bearer, string tool = "echo") : IDisposable
+internal sealed class McpTarget(string name, Uri url, string? bearer, string tool = "echo") : ILoadTarget
 {
     private readonly HttpClient _http = new(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false, MaxConnectionsPerServer = 1024 });
     private string? _session;

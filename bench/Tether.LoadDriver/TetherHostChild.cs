@@ -14,14 +14,18 @@ internal sealed class TetherHostChild : IAsyncDisposable
     {
         _home = home;
         Url = url;
+        ProcessId = Tether.Hosting.HostInfoFile.TryRead(new Tether.Configuration.TetherPaths(home.FullName))?.Pid ?? 0;
     }
 
     public Uri Url { get; }
 
-    public static async Task<TetherHostChild> StartAsync(Uri remote, string bearer, CancellationToken cancellationToken)
+    /// <summary>The background host's process (for its CPU time); 0 if unknown.</summary>
+    public int ProcessId { get; }
+
+    public static async Task<TetherHostChild> StartAsync(Uri remote, string bearer, CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? environment = null)
     {
         var home = Directory.CreateTempSubdirectory("tether-bench-home-");
-        var (exit, stdout, stderr) = await RunAsync(home, cancellationToken, "run", remote.AbsoluteUri, "--name", "bench", "--bearer-token", bearer);
+        var (exit, stdout, stderr) = await RunAsync(home, environment, cancellationToken, "run", remote.AbsoluteUri, "--name", "bench", "--bearer-token", bearer);
         var last = stdout.Trim().Split('\n').LastOrDefault()?.Trim();
         if (exit != 0 || !Uri.TryCreate(last, UriKind.Absolute, out var url))
         {
@@ -34,13 +38,13 @@ internal sealed class TetherHostChild : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await RunAsync(_home, CancellationToken.None, "serve", "--stop");
+        await RunAsync(_home, null, CancellationToken.None, "serve", "--stop");
         _home.Delete(recursive: true);
     }
 
-    private static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(DirectoryInfo home, CancellationToken cancellationToken, params string[] args)
+    private static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(DirectoryInfo home, IReadOnlyDictionary<string, string>? environment, CancellationToken cancellationToken, params string[] args)
     {
-        using var process = Process.Start(ChildProcess.Tether(home.FullName, args)) ?? throw new InvalidOperationException("could not start tether");
+        using var process = Process.Start(ChildProcess.Tether(home.FullName, environment, args)) ?? throw new InvalidOperationException("could not start tether");
         var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
         await process.WaitForExitAsync(cancellationToken).WaitAsync(TimeSpan.FromSeconds(120), cancellationToken);

@@ -10,7 +10,7 @@ namespace Tether.Proxy;
 /// holds back an upstream 401 so that the request can be retried, and points a legacy SSE
 /// stream's endpoint event at the local endpoint.
 /// </summary>
-internal sealed class BearerTransformer(Uri destination, Uri remoteOrigin, Uri localOrigin, string? bearer, IReadOnlyList<KeyValuePair<string, string>> headers, bool holdBack401, Action<Uri>? announced) : HttpTransformer
+internal sealed class BearerTransformer(Uri destination, Uri remoteOrigin, Uri localOrigin, string? authorization, IReadOnlyList<KeyValuePair<string, string>> headers, bool holdBack401, Action<Uri>? announced) : HttpTransformer
 {
     /// <summary>Whether the upstream answered 401 and the answer was held back.</summary>
     public bool Rejected { get; private set; }
@@ -27,9 +27,9 @@ internal sealed class BearerTransformer(Uri destination, Uri remoteOrigin, Uri l
         proxyRequest.RequestUri = destination;
         proxyRequest.Headers.Host = null;
         proxyRequest.Headers.Remove("Authorization");
-        if (bearer is not null)
+        if (authorization is not null)
         {
-            proxyRequest.Headers.TryAddWithoutValidation("Authorization", "Bearer " + bearer);
+            proxyRequest.Headers.TryAddWithoutValidation("Authorization", authorization);
         }
 
         // The client's origin and cookies belong to the local endpoint, not to the remote server.
@@ -56,7 +56,8 @@ internal sealed class BearerTransformer(Uri destination, Uri remoteOrigin, Uri l
             return ValueTask.FromResult(false);
         }
 
-        if (proxyResponse is { IsSuccessStatusCode: true, Content.Headers.ContentType.MediaType: "text/event-stream" } && HttpMethods.IsGet(httpContext.Request.Method))
+        // The method first: reading the content type parses it, which a POST's answer (the common case) never needs.
+        if (HttpMethods.IsGet(httpContext.Request.Method) && proxyResponse is { IsSuccessStatusCode: true, Content.Headers.ContentType.MediaType: "text/event-stream" })
         {
             EndpointRewriter = new SseEndpointRewriter(httpContext.Response.Body, remoteOrigin, localOrigin, destination, announced);
             httpContext.Response.Body = EndpointRewriter;

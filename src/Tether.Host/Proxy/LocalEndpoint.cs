@@ -32,12 +32,14 @@ public sealed partial class LocalEndpoint : IAsyncDisposable
     private readonly Uri _remoteOrigin;
     private readonly Uri _localOrigin;
     private readonly string _remoteAuthority;
+    private readonly string _destinationPrefix;
     private readonly string _mcpPath;
     private readonly string _mcpUpstreamPath;
     private readonly Uri _mcpDestination;
     private readonly AnnouncedPaths _announced = new();
     private readonly Action<Uri> _announce;
-    private readonly Func<HttpContext, Task> _handle;
+    private readonly BearerHeaders _bearers = new();
+    private readonly string[] _localHosts;
 
     private LocalEndpoint(LocalEndpointServer server, PortListener listener, LocalEndpointOptions options, IAccessTokenSource tokens, ILogger logger)
     {
@@ -49,13 +51,14 @@ public sealed partial class LocalEndpoint : IAsyncDisposable
         Port = listener.Port;
         _remoteOrigin = new Uri(options.RemoteUrl.GetLeftPart(UriPartial.Authority));
         _remoteAuthority = options.RemoteUrl.GetLeftPart(UriPartial.Authority);
+        _destinationPrefix = _remoteOrigin.AbsoluteUri;
         _mcpPath = AnnouncedPaths.Key(options.RemoteUrl);
         _mcpUpstreamPath = options.RemoteUrl.AbsolutePath;
         _mcpDestination = new Uri(_remoteAuthority + _mcpUpstreamPath);
         _localOrigin = new Uri($"http://127.0.0.1:{Port}/");
+        _localHosts = [$"127.0.0.1:{Port}", $"localhost:{Port}", $"[::1]:{Port}"];
         Url = new Uri(_localOrigin, options.RemoteUrl.PathAndQuery);
         _announce = _announced.Add;
-        _handle = HandleAsync;
         _forwarder = server.Forwarder;
         _upstream = server.Upstream;
     }
@@ -80,51 +83,74 @@ public sealed partial class LocalEndpoint : IAsyncDisposable
     /// <inheritdoc/>
     public async ValueTask DisposeAsync() => await _server.RemoveAsync(this, _listener);
 
-    /// <summary>Serves one request that came in on this endpoint's port, measured for the metrics.</summary>
-    internal Task ServeAsync(HttpContext context) => Metrics.ProxyMetrics.MeasureAsync(context, _options.Workload, _handle);
-
-    private async Task HandleAsync(HttpContext context)
+    /// <summary>
+    /// Serves one request that came in on this endpoint's port, measured for the metrics. The common path is this one
+    /// async method and the forwarder's: a wrapper per request would add a state machine and an allocation.
+    /// </summary>
+    internal async Task ServeAsync(HttpContext context)
     {
-        if (!IsLocalHost(context.Request.Host))
+        var started = Metrics.ProxyMetrics.Start();
+        try
         {
-            await ProxyAnswers.WriteAsync(context, StatusCodes.Status421MisdirectedRequest, null, "unexpected Host header: this endpoint answers on 127.0.0.1 only");
-            return;
-        }
+            if (!IsLocalHost(context.Request.Host))
+            {
+                await ProxyAnswers.WriteAsync(context, StatusCodes.Status421MisdirectedRequest, null, "unexpected Host header: this endpoint answers on 127.0.0.1 only");
+                return;
+            }
 
-        if (IsFromWebPage(context.Request.Headers))
+            if (IsFromWebPage(context.Request.Headers))
+            {
+                Log.WebPageRefused(_logger, _options.Workload);
+                await ProxyAnswers.WriteAsync(context, StatusCodes.Status403Forbidden, null, "requests from other origins are refused");
+                return;
+            }
+
+            if (Destination(context.Request) is not { } destination)
+            {
+                await ProxyAnswers.WriteAsync(context, StatusCodes.Status404NotFound, null, $"not this workload's MCP endpoint: use {Url.AbsolutePath}");
+                return;
+            }
+
+            if (context.Request.ContentLength > context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize)
+            {
+                await WriteTooLargeAsync(context);
+                return;
+            }
+
+            var answer = await _tokens.GetTokenAsync(context.RequestAborted);
+            if (answer.Kind != TokenAnswerKind.Token)
+            {
+                await ProxyAnswers.WriteTokenAnswerAsync(context, answer, _options.Workload);
+                return;
+            }
+
+            var retriable = IsRetriable(context.Request);
+            if (retriable && HttpMethods.IsPost(context.Request.Method))
+            {
+                context.Request.EnableBuffering(MaxRetriedBody);
+            }
+
+            var transformer = new BearerTransformer(destination, _remoteOrigin, _localOrigin, _bearers.Header(answer.AccessToken), _options.Headers, holdBack401: answer.AccessToken is not null, _announce);
+            var error = await _forwarder.SendAsync(context, _destinationPrefix, _upstream, Forwarding, transformer);
+            if (error != ForwarderError.None || transformer.EndpointRewriter is not null)
+            {
+                await AfterForwardAsync(context, transformer, error);
+            }
+
+            if (transformer.StepUpScopes is not null || transformer.Rejected)
+            {
+                await AnswerHeldBackAsync(context, destination, transformer, answer.AccessToken!, retriable);
+            }
+        }
+        finally
         {
-            Log.WebPageRefused(_logger, _options.Workload);
-            await ProxyAnswers.WriteAsync(context, StatusCodes.Status403Forbidden, null, "requests from other origins are refused");
-            return;
+            Metrics.ProxyMetrics.Record(_options.Workload, context.Response.StatusCode, started);
         }
+    }
 
-        if (Destination(context.Request) is not { } destination)
-        {
-            await ProxyAnswers.WriteAsync(context, StatusCodes.Status404NotFound, null, $"not this workload's MCP endpoint: use {Url.AbsolutePath}");
-            return;
-        }
-
-        if (context.Request.ContentLength > context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize)
-        {
-            await WriteTooLargeAsync(context);
-            return;
-        }
-
-        var answer = await _tokens.GetTokenAsync(context.RequestAborted);
-        if (answer.Kind != TokenAnswerKind.Token)
-        {
-            await ProxyAnswers.WriteTokenAnswerAsync(context, answer, _options.Workload);
-            return;
-        }
-
-        var retriable = IsRetriable(context.Request);
-        if (retriable && HttpMethods.IsPost(context.Request.Method))
-        {
-            context.Request.EnableBuffering(MaxRetriedBody);
-        }
-
-        var transformer = new BearerTransformer(destination, _remoteOrigin, _localOrigin, answer.AccessToken, _options.Headers, holdBack401: answer.AccessToken is not null, _announce);
-        await ForwardAsync(context, transformer);
+    /// <summary>The upstream's 401 or step-up challenge was held back: refresh and send again once, or answer for it.</summary>
+    private async Task AnswerHeldBackAsync(HttpContext context, Uri destination, BearerTransformer transformer, string accessToken, bool retriable)
+    {
         if (transformer.StepUpScopes is { } stepUp)
         {
             ResetResponse(context);
@@ -132,13 +158,8 @@ public sealed partial class LocalEndpoint : IAsyncDisposable
             return;
         }
 
-        if (!transformer.Rejected)
-        {
-            return;
-        }
-
         Log.Rejected(_logger, _options.Workload);
-        var fresh = await _tokens.RefreshAfterRejectionAsync(answer.AccessToken!, context.RequestAborted);
+        var fresh = await _tokens.RefreshAfterRejectionAsync(accessToken, context.RequestAborted);
         if (fresh.Kind != TokenAnswerKind.Token || !retriable)
         {
             ResetResponse(context);
@@ -152,8 +173,9 @@ public sealed partial class LocalEndpoint : IAsyncDisposable
             context.Request.Body.Position = 0;
         }
 
-        var again = new BearerTransformer(destination, _remoteOrigin, _localOrigin, fresh.AccessToken, _options.Headers, holdBack401: true, _announce);
-        await ForwardAsync(context, again);
+        var again = new BearerTransformer(destination, _remoteOrigin, _localOrigin, _bearers.Header(fresh.AccessToken), _options.Headers, holdBack401: true, _announce);
+        var error = await _forwarder.SendAsync(context, _destinationPrefix, _upstream, Forwarding, again);
+        await AfterForwardAsync(context, again, error);
         if (again.StepUpScopes is { } stepUpAgain)
         {
             ResetResponse(context);
@@ -167,9 +189,9 @@ public sealed partial class LocalEndpoint : IAsyncDisposable
         }
     }
 
-    private async Task ForwardAsync(HttpContext context, BearerTransformer transformer)
+    /// <summary>After a forward that failed or opened a legacy event stream: closes the stream's announcement, answers errors.</summary>
+    private async Task AfterForwardAsync(HttpContext context, BearerTransformer transformer, ForwarderError error)
     {
-        var error = await _forwarder.SendAsync(context, _remoteOrigin.AbsoluteUri, _upstream, Forwarding, transformer);
         if (transformer.EndpointRewriter is { } rewriter)
         {
             if (rewriter.Announced is { } announced)
@@ -306,8 +328,12 @@ public sealed partial class LocalEndpoint : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The <c>Host</c> header names this port on a loopback name. Compared with the three spellings made once, because
+    /// <see cref="HostString.Host"/> and <see cref="HostString.Port"/> cut and parse the header on every request.
+    /// </summary>
     private bool IsLocalHost(HostString host) =>
-        host.Port == Port && host.Host is "127.0.0.1" or "localhost" or "[::1]";
+        host.Value is { } value && Array.IndexOf(_localHosts, value) >= 0;
 
     private bool IsLocalOrigin(string origin) =>
         Uri.TryCreate(origin, UriKind.Absolute, out var uri) && uri.IsLoopback && uri.Port == Port && uri.Scheme == Uri.UriSchemeHttp;
