@@ -10,6 +10,7 @@ namespace Tether.Tests;
 /// The keyring key source against a real secret service: <c>.ci/run</c> runs the tests inside <c>dbus-run-session</c>
 /// with gnome-keyring unlocked. Skipped only where there is no D-Bus session to use.
 /// </summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class KeyringTests : IAsyncLifetime
 {
     private static readonly TimeSpan Bound = TimeSpan.FromMinutes(2);
@@ -54,6 +55,8 @@ public sealed class KeyringTests : IAsyncLifetime
         // The tokens stored before the restart were decrypted with the key from the secret service.
         Assert.Equal("back", await CallEchoAsync(local, "back"));
         Assert.False(File.Exists(Path.Combine(_cli.Home, "keys", "store.key")), "no key file when the keyring holds the key");
+        var others = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite;
+        Assert.All(Directory.GetFiles(Path.Combine(_cli.Home, "keys")), file => Assert.True((File.GetUnixFileMode(file) & others) == 0, $"{file} is {File.GetUnixFileMode(file)}"));
     }
 
     private static async Task<string> CallEchoAsync(Uri local, string message)

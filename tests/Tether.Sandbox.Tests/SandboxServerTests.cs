@@ -208,10 +208,13 @@ public sealed class SandboxServerTests(SandboxFixture fixture) : IClassFixture<S
         Assert.Equal(HttpStatusCode.OK, healed.StatusCode);
     }
 
+    // The single-answer faults below stay set until the test ends (Dispose clears them): with a count of one, a
+    // request another test gave up on (the hang test's client stops waiting after 500 ms) can reach the shared
+    // sandbox late, on a busy machine, and take the fault meant for this test.
     [Fact]
     public async Task Fault_Reset_ConnectionDropped()
     {
-        _sandbox.Faults.Set(TokenEndpointFault.Reset, count: 1);
+        _sandbox.Faults.Set(TokenEndpointFault.Reset);
         using var flow = new OAuthFlow(_sandbox);
 
         await Assert.ThrowsAsync<HttpRequestException>(() => flow.RefreshAsync("x", Ct));
@@ -220,7 +223,7 @@ public sealed class SandboxServerTests(SandboxFixture fixture) : IClassFixture<S
     [Fact]
     public async Task Fault_Hang_NoAnswerWithinTheClientTimeout()
     {
-        _sandbox.Faults.Set(TokenEndpointFault.Hang, count: 1);
+        _sandbox.Faults.Set(TokenEndpointFault.Hang);
         using var http = new HttpClient { Timeout = TimeSpan.FromMilliseconds(500) };
 
         await Assert.ThrowsAsync<TaskCanceledException>(() => http.PostAsync(new Uri(_sandbox.Issuer, "token"), new StringContent(""), Ct));
@@ -229,7 +232,7 @@ public sealed class SandboxServerTests(SandboxFixture fixture) : IClassFixture<S
     [Fact]
     public async Task Fault_Oversized_BodyPastOneMiB()
     {
-        _sandbox.Faults.Set(TokenEndpointFault.Oversized, count: 1);
+        _sandbox.Faults.Set(TokenEndpointFault.Oversized);
         using var http = new HttpClient();
 
         var body = await http.PostAsync(new Uri(_sandbox.Issuer, "token"), new StringContent(""), Ct);

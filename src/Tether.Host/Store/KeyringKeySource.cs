@@ -44,6 +44,7 @@ public sealed class KeyringKeySource : IKeySource
 
             var created = RandomNumberGenerator.GetBytes(SecretProtector.KeySize);
             storage.WriteData(created);
+            KeepFilePrivate();
 
             // A keyring that accepts writes but returns nothing (no secret service behind libsecret) is no keyring.
             var readBack = storage.ReadData();
@@ -66,6 +67,20 @@ public sealed class KeyringKeySource : IKeySource
                 "The OS keyring is not available (" + ex.GetType().Name + "). On Linux it needs libsecret and a running " +
                 "secret service; set TETHER_KEY_SOURCE=file to keep the key in a private file instead.",
                 ex);
+        }
+    }
+
+    /// <summary>
+    /// The keyring library also writes a file of its own in the keys folder (a marker on Linux and macOS, the
+    /// DPAPI-protected key on Windows) with the default file mode; it holds nothing usable, but like every file
+    /// in the home it is kept to its owner.
+    /// </summary>
+    private void KeepFilePrivate()
+    {
+        var file = Path.Combine(_keysDirectory, KeyringCacheFileName);
+        if (!OperatingSystem.IsWindows() && File.Exists(file))
+        {
+            File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
     }
 

@@ -7,10 +7,12 @@ using Tether.Workloads;
 namespace Tether.Tests.Metrics;
 
 /// <summary><c>/metrics</c> as Prometheus reads it, while a workload rides out a WAF outage and then gets a verdict.</summary>
+[Collection(nameof(AloneInProcess))]
 public sealed class MetricsTests : IAsyncLifetime
 {
     private readonly int _metricsPort = LoopbackPorts.Free();
     private readonly string _name = "metrics-" + Guid.NewGuid().ToString("N")[..8];
+    private string _lastScrape = "";
     private HostOnSandbox _story = null!;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -34,7 +36,12 @@ public sealed class MetricsTests : IAsyncLifetime
         Assert.True(before.Sum("tether_proxy_request_duration_seconds_count", ("workload", _name), ("status_code", "200")) >= 1);
 
         // Tokens live 6 s and are refreshed at half-life: a successful refresh comes within seconds.
-        var refreshed = await ScrapeUntilAsync(m => m.Sum("tether_token_refreshes_total", ("workload", _name), ("outcome", "success"), ("http_status", "200")) >= 1, "a successful refresh");
+        // One scrape runs the observed gauges before it reads the counters, so a refresh that ends in between shows
+        // in the count but not yet in the time since it: the next scrape has both.
+        var refreshed = await ScrapeUntilAsync(
+            m => m.Sum("tether_token_refreshes_total", ("workload", _name), ("outcome", "success"), ("http_status", "200")) >= 1
+                && m.Value("tether_token_since_last_refresh_seconds", ("workload", _name)) is not null,
+            "a successful refresh");
         Assert.Equal("counter", refreshed.TypeOf("tether_token_refreshes_total"));
         Assert.Equal("histogram", refreshed.TypeOf("tether_token_endpoint_duration_seconds"));
         Assert.True(refreshed.Sum("tether_token_endpoint_duration_seconds_count", ("workload", _name), ("outcome", "success")) >= 1);
@@ -96,7 +103,8 @@ public sealed class MetricsTests : IAsyncLifetime
         using var response = await http.GetAsync(new Uri($"http://127.0.0.1:{_metricsPort}/metrics"), Ct);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.StartsWith("text/plain", response.Content.Headers.ContentType?.MediaType, StringComparison.Ordinal);
-        return PrometheusText.Parse(await response.Content.ReadAsStringAsync(Ct));
+        _lastScrape = await response.Content.ReadAsStringAsync(Ct);
+        return PrometheusText.Parse(_lastScrape);
     }
 
     private async Task<PrometheusText> ScrapeUntilAsync(Func<PrometheusText, bool> condition, string what)
@@ -117,7 +125,8 @@ public sealed class MetricsTests : IAsyncLifetime
             }
             catch (OperationCanceledException) when (!Ct.IsCancellationRequested)
             {
-                throw new TimeoutException($"not seen within {HostOnSandbox.Bound.TotalSeconds:0}s: {what}");
+                var lines = _lastScrape.Split('\n').Where(l => l.Contains(_name, StringComparison.Ordinal) || l.StartsWith("# TYPE tether_token", StringComparison.Ordinal));
+                throw new TimeoutException($"not seen within {HostOnSandbox.Bound.TotalSeconds:0}s: {what}; the last scrape had:\n{string.Join('\n', lines)}");
             }
         }
     }
