@@ -1,4 +1,6 @@
+using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
 using Tether.Sandbox.Authorization;
@@ -27,7 +29,12 @@ public sealed partial class SandboxServer
 
                 // RFC 8707: the MCP server, and a second resource it does not serve (a token for it must be refused there).
                 o.RegisterResources(sandbox.McpUrl, sandbox.OtherResource);
-                o.AddEphemeralEncryptionKey().AddEphemeralSigningKey().DisableAccessTokenEncryption();
+                // Keys of its own per sandbox, made at once: an ECDSA P-256 signing key and a 256-bit symmetric
+                // encryption key (for codes and refresh tokens). OpenIddict's ephemeral keys are RSA-2048 pairs made
+                // on the first request, which costs a test process full of sandboxes seconds of CPU on a busy machine.
+                o.AddEncryptionKey(new SymmetricSecurityKey(RandomNumberGenerator.GetBytes(32)))
+                    .AddSigningKey(new ECDsaSecurityKey(sandbox._signingKey))
+                    .DisableAccessTokenEncryption();
                 o.EnableDegradedMode();
                 o.UseAspNetCore()
                     .DisableTransportSecurityRequirement()

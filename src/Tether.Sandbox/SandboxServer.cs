@@ -22,6 +22,7 @@ public sealed partial class SandboxServer : IAsyncDisposable
     /// <summary>The scopes the MCP server asks for.</summary>
     public const string Scope = "mcp:tools offline_access";
 
+    private readonly System.Security.Cryptography.ECDsa _signingKey = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
     private WebApplication _app = null!;
     private long _accessTokenLifetimeTicks;
 
@@ -204,6 +205,7 @@ public sealed partial class SandboxServer : IAsyncDisposable
         await _app.StopAsync(CancellationToken.None);
         await _app.DisposeAsync();
         Documents.Dispose();
+        _signingKey.Dispose();
     }
 
     private IResult ResourceMetadata() => Results.Json(

@@ -9,33 +9,18 @@ using Tether.Tests.Fixtures;
 namespace Tether.Tests;
 
 /// <summary>The real <c>tether</c> executable against the sandbox over real HTTP, with the MCP C# SDK as the client.</summary>
-public sealed class EndToEndTests : IAsyncLifetime
+public sealed class EndToEndTests : CliOnSandbox
 {
-    private readonly TetherCli _cli = new();
-    private SandboxServer _sandbox = null!;
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync()
+    public EndToEndTests()
+        : base(TimeSpan.FromMinutes(10))
     {
-        _sandbox = await SandboxServer.StartAsync(new SandboxOptions { AccessTokenLifetime = TimeSpan.FromMinutes(10) }, Ct);
-        _cli.Environment["TETHER_TOKEN_PROBE_MIN_INTERVAL"] = "1s";
-        _cli.Environment["TETHER_TOKEN_REQUEST_WAIT"] = "30s";
+        Cli.Environment["TETHER_TOKEN_PROBE_MIN_INTERVAL"] = "1s";
+        Cli.Environment["TETHER_TOKEN_REQUEST_WAIT"] = "30s";
     }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _cli.DisposeAsync();
-        await _sandbox.DisposeAsync();
-    }
-
-    /// <summary><c>tether run URL --skip-browser</c>, playing the browser when the sign-in URL is printed.</summary>
-    private Task<CliResult> RunSignedInAsync(string name) =>
-        _cli.RunAsync(["run", _sandbox.McpUrl.AbsoluteUri, "--name", name, "--skip-browser"], _sandbox.SignsIn(Ct), cancellationToken: Ct);
 
     private async Task<JsonElement> ListAsync()
     {
-        var list = await _cli.RunAsync(["list", "--all", "--format", "json"], cancellationToken: Ct);
+        var list = await Cli.RunAsync(["list", "--all", "--format", "json"], cancellationToken: Ct);
         Assert.Equal(0, list.ExitCode);
         return JsonDocument.Parse(list.Stdout).RootElement.Clone();
     }
@@ -55,7 +40,7 @@ public sealed class EndToEndTests : IAsyncLifetime
         var run = await RunSignedInAsync("docs");
 
         Assert.True(run.ExitCode == 0, run.Stderr);
-        var local = new Uri(run.Stdout.Trim().Split('\n').Last().Trim());
+        var local = LocalUrl(run);
         Assert.Equal("hello", await CallEchoAsync(local, "hello"));
 
         await using var mcp = await McpClient.CreateAsync(
@@ -72,23 +57,23 @@ public sealed class EndToEndTests : IAsyncLifetime
         Assert.Equal("running", workload.GetProperty("status").GetString());
         Assert.Equal("healthy", workload.GetProperty("health").GetString());
         Assert.Equal(local.AbsoluteUri, workload.GetProperty("url").GetString());
-        Assert.Equal(_sandbox.McpUrl.AbsoluteUri, workload.GetProperty("remote_url").GetString());
+        Assert.Equal(Sandbox.McpUrl.AbsoluteUri, workload.GetProperty("remote_url").GetString());
         Assert.Equal("streamable-http", workload.GetProperty("transport").GetString());
         Assert.Equal(local.Port, workload.GetProperty("port").GetInt32());
 
-        var table = await _cli.RunAsync(["list"], cancellationToken: Ct);
+        var table = await Cli.RunAsync(["list"], cancellationToken: Ct);
         Assert.Equal(0, table.ExitCode);
         var row = Assert.Single(table.Stdout.Split('\n'), line => line.StartsWith("docs ", StringComparison.Ordinal));
-        Assert.Contains($" running   {local.AbsoluteUri}   {_sandbox.McpUrl.AbsoluteUri}   ", row, StringComparison.Ordinal);
+        Assert.Contains($" running   {local.AbsoluteUri}   {Sandbox.McpUrl.AbsoluteUri}   ", row, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Run_LegacySseTransport_ToolsThroughTheLocalEndpointAndLogsKept()
     {
-        var sse = new Uri(_sandbox.McpUrl.AbsoluteUri + "/sse");
-        var run = await _cli.RunAsync(["run", sse.AbsoluteUri, "--name", "legacy", "--transport", "sse", "--skip-browser"], _sandbox.SignsIn(Ct), cancellationToken: Ct);
+        var sse = new Uri(Sandbox.McpUrl.AbsoluteUri + "/sse");
+        var run = await Cli.RunAsync(["run", sse.AbsoluteUri, "--name", "legacy", "--transport", "sse", "--skip-browser"], Sandbox.SignsIn(Ct), cancellationToken: Ct);
         Assert.True(run.ExitCode == 0, run.Stderr);
-        var local = new Uri(run.Stdout.Trim().Split('\n').Last().Trim());
+        var local = LocalUrl(run);
         Assert.EndsWith("/mcp/sse", local.AbsolutePath, StringComparison.Ordinal);
 
         await using var mcp = await McpClient.CreateAsync(
@@ -96,7 +81,7 @@ public sealed class EndToEndTests : IAsyncLifetime
         var result = await mcp.CallToolAsync("add", new Dictionary<string, object?> { ["a"] = 20, ["b"] = 22 }, cancellationToken: Ct);
         Assert.Equal("42", Assert.IsType<TextContentBlock>(Assert.Single(result.Content)).Text);
 
-        var logs = await _cli.RunAsync(["logs", "legacy"], cancellationToken: Ct);
+        var logs = await Cli.RunAsync(["logs", "legacy"], cancellationToken: Ct);
         Assert.Equal(0, logs.ExitCode);
         Assert.Contains("legacy: created for", logs.Stdout, StringComparison.Ordinal);
     }
@@ -104,11 +89,11 @@ public sealed class EndToEndTests : IAsyncLifetime
     [Fact]
     public async Task Waf_RefreshFailsThenHeals_AuthRetryingThenRunningOnTheNextRequest()
     {
-        _sandbox.AccessTokenLifetime = TimeSpan.FromSeconds(6);
+        Sandbox.AccessTokenLifetime = TimeSpan.FromSeconds(6);
         var run = await RunSignedInAsync("waf");
         Assert.True(run.ExitCode == 0, run.Stderr);
-        var local = new Uri(run.Stdout.Trim().Split('\n').Last().Trim());
-        _sandbox.Faults.Set(TokenEndpointFault.WafHtml403);
+        var local = LocalUrl(run);
+        Sandbox.Faults.Set(TokenEndpointFault.WafHtml403);
 
         await Eventually.TrueAsync(async () => (await ListAsync()).EnumerateArray().Single().GetProperty("status").GetString() == "auth_retrying", "auth_retrying", TimeSpan.FromMinutes(2));
         using (var http = new HttpClient())
@@ -119,10 +104,10 @@ public sealed class EndToEndTests : IAsyncLifetime
             Assert.Contains("\"id\":7", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         }
 
-        _sandbox.Faults.Clear();
+        Sandbox.Faults.Clear();
         await Task.Delay(TimeSpan.FromSeconds(1.2), Ct);
         Assert.Equal("healed", await CallEchoAsync(local, "healed"));
-        var status = await _cli.RunAsync(["status", "waf", "--format", "json"], cancellationToken: Ct);
+        var status = await Cli.RunAsync(["status", "waf", "--format", "json"], cancellationToken: Ct);
         var history = JsonDocument.Parse(status.Stdout).RootElement.GetProperty("history").EnumerateArray().Select(t => t.GetProperty("to").GetString()).ToList();
         Assert.Contains("auth_retrying", history);
         Assert.Equal("running", history.Last());
@@ -133,9 +118,9 @@ public sealed class EndToEndTests : IAsyncLifetime
     {
         var run = await RunSignedInAsync("rev");
         Assert.True(run.ExitCode == 0, run.Stderr);
-        var local = new Uri(run.Stdout.Trim().Split('\n').Last().Trim());
+        var local = LocalUrl(run);
 
-        _sandbox.RevokeAllTokens();
+        Sandbox.RevokeAllTokens();
         using (var http = new HttpClient())
         {
             using var response = await http.PostAsync(local, new StringContent("""{"jsonrpc":"2.0","id":1,"method":"tools/list"}""", System.Text.Encoding.UTF8, "application/json"), Ct);
@@ -144,12 +129,12 @@ public sealed class EndToEndTests : IAsyncLifetime
         }
 
         Assert.Equal("unauthenticated", (await ListAsync()).EnumerateArray().Single().GetProperty("status").GetString());
-        var reauth = await _cli.RunAsync(["reauth", "rev", "--skip-browser"], async line =>
+        var reauth = await Cli.RunAsync(["reauth", "rev", "--skip-browser"], async line =>
         {
             var trimmed = line.Trim();
-            if (trimmed.StartsWith(_sandbox.Issuer.AbsoluteUri, StringComparison.Ordinal))
+            if (trimmed.StartsWith(Sandbox.Issuer.AbsoluteUri, StringComparison.Ordinal))
             {
-                await _sandbox.CompleteSignInAsync(new Uri(trimmed), Ct);
+                await Sandbox.CompleteSignInAsync(new Uri(trimmed), Ct);
             }
         }, cancellationToken: Ct);
         Assert.True(reauth.ExitCode == 0, reauth.Stderr);
@@ -161,10 +146,10 @@ public sealed class EndToEndTests : IAsyncLifetime
     {
         var run = await RunSignedInAsync("keep");
         Assert.True(run.ExitCode == 0, run.Stderr);
-        var local = new Uri(run.Stdout.Trim().Split('\n').Last().Trim());
+        var local = LocalUrl(run);
 
-        Assert.Equal(0, (await _cli.RunAsync(["serve", "--stop"], cancellationToken: Ct)).ExitCode);
-        await Eventually.TrueAsync(() => Task.FromResult(!File.Exists(Path.Combine(_cli.Home, "host.json"))), "the host stopped", TimeSpan.FromMinutes(2));
+        Assert.Equal(0, (await Cli.RunAsync(["serve", "--stop"], cancellationToken: Ct)).ExitCode);
+        await Eventually.TrueAsync(() => Task.FromResult(!File.Exists(Path.Combine(Cli.Home, "host.json"))), "the host stopped", TimeSpan.FromMinutes(2));
 
         var back = (await ListAsync()).EnumerateArray().Single();
         Assert.Equal("keep", back.GetProperty("name").GetString());
@@ -177,20 +162,20 @@ public sealed class EndToEndTests : IAsyncLifetime
     {
         var run = await RunSignedInAsync("gone");
         Assert.True(run.ExitCode == 0, run.Stderr);
-        var local = new Uri(run.Stdout.Trim().Split('\n').Last().Trim());
+        var local = LocalUrl(run);
         await CallEchoAsync(local, "x");
 
-        Assert.Equal(0, (await _cli.RunAsync(["stop", "gone"], cancellationToken: Ct)).ExitCode);
+        Assert.Equal(0, (await Cli.RunAsync(["stop", "gone"], cancellationToken: Ct)).ExitCode);
         Assert.Equal("stopped", (await ListAsync()).EnumerateArray().Single().GetProperty("status").GetString());
-        Assert.Empty(JsonDocument.Parse((await _cli.RunAsync(["list", "--format", "json"], cancellationToken: Ct)).Stdout).RootElement.EnumerateArray());
-        Assert.Equal(0, (await _cli.RunAsync(["start", "gone"], cancellationToken: Ct)).ExitCode);
+        Assert.Empty(JsonDocument.Parse((await Cli.RunAsync(["list", "--format", "json"], cancellationToken: Ct)).Stdout).RootElement.EnumerateArray());
+        Assert.Equal(0, (await Cli.RunAsync(["start", "gone"], cancellationToken: Ct)).ExitCode);
         await Eventually.TrueAsync(async () => (await ListAsync()).EnumerateArray().Single().GetProperty("status").GetString() == "running", "running", TimeSpan.FromMinutes(2));
 
-        var tokens = _sandbox.AcceptedBearerTokens;
+        var tokens = Sandbox.AcceptedBearerTokens;
         Assert.NotEmpty(tokens);
         AssertNoneInFiles(tokens, "while running");
 
-        Assert.Equal(0, (await _cli.RunAsync(["rm", "gone"], cancellationToken: Ct)).ExitCode);
+        Assert.Equal(0, (await Cli.RunAsync(["rm", "gone"], cancellationToken: Ct)).ExitCode);
         Assert.Empty((await ListAsync()).EnumerateArray());
         AssertNoneInFiles(tokens, "after rm");
     }
@@ -198,30 +183,30 @@ public sealed class EndToEndTests : IAsyncLifetime
     [Fact]
     public async Task BadInput_ClearOneLineErrorsAndExitCodes()
     {
-        var unreachable = await _cli.RunAsync(["run", "http://127.0.0.1:9/mcp", "--name", "nowhere"], cancellationToken: Ct);
+        var unreachable = await Cli.RunAsync(["run", "http://127.0.0.1:9/mcp", "--name", "nowhere"], cancellationToken: Ct);
         Assert.Equal(1, unreachable.ExitCode);
         Assert.Contains("cannot reach", unreachable.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", unreachable.Stderr, StringComparison.Ordinal);
 
-        var taken = await _cli.RunAsync(["run", "http://127.0.0.1:10/mcp", "--name", "nowhere"], cancellationToken: Ct);
+        var taken = await Cli.RunAsync(["run", "http://127.0.0.1:10/mcp", "--name", "nowhere"], cancellationToken: Ct);
         Assert.Equal(1, taken.ExitCode);
         Assert.Contains("already exists", taken.Stderr, StringComparison.Ordinal);
 
-        var usage = await _cli.RunAsync(["run"], cancellationToken: Ct);
+        var usage = await Cli.RunAsync(["run"], cancellationToken: Ct);
         Assert.Equal(2, usage.ExitCode);
 
-        var badUrl = await _cli.RunAsync(["run", "ftp://example/mcp"], cancellationToken: Ct);
+        var badUrl = await Cli.RunAsync(["run", "ftp://example/mcp"], cancellationToken: Ct);
         Assert.Equal(2, badUrl.ExitCode);
         Assert.Contains("not an http(s) URL", badUrl.Stderr, StringComparison.Ordinal);
 
         using var holder = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         holder.Start();
         var port = ((System.Net.IPEndPoint)holder.LocalEndpoint).Port;
-        var portTaken = await _cli.RunAsync(["run", _sandbox.McpUrl.AbsoluteUri, "--name", "busy", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)], cancellationToken: Ct);
+        var portTaken = await Cli.RunAsync(["run", Sandbox.McpUrl.AbsoluteUri, "--name", "busy", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)], cancellationToken: Ct);
         Assert.Equal(1, portTaken.ExitCode);
         Assert.Contains($"port {port} is in use", portTaken.Stderr, StringComparison.Ordinal);
 
-        var missing = await _cli.RunAsync(["status", "no-such"], cancellationToken: Ct);
+        var missing = await Cli.RunAsync(["status", "no-such"], cancellationToken: Ct);
         Assert.Equal(1, missing.ExitCode);
         Assert.Contains("no workload named 'no-such'", missing.Stderr, StringComparison.Ordinal);
     }
@@ -231,7 +216,7 @@ public sealed class EndToEndTests : IAsyncLifetime
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         string? first = null;
-        var run = _cli.RunAsync(["sandbox", "--format", "json", "--token-lifetime", "30s"], line =>
+        var run = Cli.RunAsync(["sandbox", "--format", "json", "--token-lifetime", "30s"], line =>
         {
             first ??= line;
             cts.Cancel();
@@ -285,7 +270,7 @@ public sealed class EndToEndTests : IAsyncLifetime
     private void AssertNoneInFiles(IEnumerable<string> secrets, string when)
     {
         // Lock files (host.lock, locks/NAME.lock) are held exclusively by the running host and are always empty.
-        foreach (var file in Directory.EnumerateFiles(_cli.Home, "*", SearchOption.AllDirectories).Where(f => !f.EndsWith(".lock", StringComparison.Ordinal)))
+        foreach (var file in Directory.EnumerateFiles(Cli.Home, "*", SearchOption.AllDirectories).Where(f => !f.EndsWith(".lock", StringComparison.Ordinal)))
         {
             if (file.EndsWith(".lock", StringComparison.Ordinal))
             {

@@ -11,24 +11,14 @@ namespace Tether.Tests;
 /// with gnome-keyring unlocked. Skipped only where there is no D-Bus session to use.
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-public sealed class KeyringTests : IAsyncLifetime
+public sealed class KeyringTests : CliOnSandbox
 {
     private static readonly TimeSpan Bound = TimeSpan.FromMinutes(2);
-    private readonly TetherCli _cli = new();
-    private SandboxServer _sandbox = null!;
 
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync()
+    public KeyringTests()
+        : base(TimeSpan.FromMinutes(10))
     {
-        _sandbox = await SandboxServer.StartAsync(new SandboxOptions { AccessTokenLifetime = TimeSpan.FromMinutes(10) }, Ct);
-        _cli.Environment["TETHER_KEY_SOURCE"] = "keyring";
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _cli.DisposeAsync();
-        await _sandbox.DisposeAsync();
+        Cli.Environment["TETHER_KEY_SOURCE"] = "keyring";
     }
 
     [Fact]
@@ -38,13 +28,13 @@ public sealed class KeyringTests : IAsyncLifetime
             string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DBUS_SESSION_BUS_ADDRESS")),
             "no D-Bus session bus here; .ci/run starts one (dbus-run-session with gnome-keyring unlocked) wherever D-Bus can start");
 
-        var run = await _cli.RunAsync(["run", _sandbox.McpUrl.AbsoluteUri, "--name", "kr", "--skip-browser"], _sandbox.SignsIn(Ct), cancellationToken: Ct);
+        var run = await RunSignedInAsync("kr");
         Assert.True(run.ExitCode == 0, run.Stderr);
-        var local = new Uri(run.Stdout.Trim().Split('\n').Last().Trim());
+        var local = LocalUrl(run);
 
-        Assert.Equal(0, (await _cli.RunAsync(["serve", "--stop"], cancellationToken: Ct)).ExitCode);
-        await Eventually.TrueAsync(() => Task.FromResult(!File.Exists(Path.Combine(_cli.Home, "host.json"))), "the host stopped", Bound);
-        var list = await _cli.RunAsync(["list", "--format", "json"], cancellationToken: Ct);
+        Assert.Equal(0, (await Cli.RunAsync(["serve", "--stop"], cancellationToken: Ct)).ExitCode);
+        await Eventually.TrueAsync(() => Task.FromResult(!File.Exists(Path.Combine(Cli.Home, "host.json"))), "the host stopped", Bound);
+        var list = await Cli.RunAsync(["list", "--format", "json"], cancellationToken: Ct);
 
         Assert.True(list.ExitCode == 0, list.Stderr);
         using (var json = JsonDocument.Parse(list.Stdout))
@@ -54,9 +44,9 @@ public sealed class KeyringTests : IAsyncLifetime
 
         // The tokens stored before the restart were decrypted with the key from the secret service.
         Assert.Equal("back", await CallEchoAsync(local, "back"));
-        Assert.False(File.Exists(Path.Combine(_cli.Home, "keys", "store.key")), "no key file when the keyring holds the key");
+        Assert.False(File.Exists(Path.Combine(Cli.Home, "keys", "store.key")), "no key file when the keyring holds the key");
         var others = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite;
-        Assert.All(Directory.GetFiles(Path.Combine(_cli.Home, "keys")), file => Assert.True((File.GetUnixFileMode(file) & others) == 0, $"{file} is {File.GetUnixFileMode(file)}"));
+        Assert.All(Directory.GetFiles(Path.Combine(Cli.Home, "keys")), file => Assert.True((File.GetUnixFileMode(file) & others) == 0, $"{file} is {File.GetUnixFileMode(file)}"));
     }
 
     private static async Task<string> CallEchoAsync(Uri local, string message)

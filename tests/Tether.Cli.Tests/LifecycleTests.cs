@@ -14,24 +14,13 @@ using Tether.Tests.Fixtures;
 namespace Tether.Tests;
 
 /// <summary>What a user sees of a workload's lifecycle through the real <c>tether</c> executable against the sandbox.</summary>
-public sealed class LifecycleTests : IAsyncLifetime
+public sealed class LifecycleTests : CliOnSandbox
 {
-    private readonly TetherCli _cli = new();
-    private SandboxServer _sandbox = null!;
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync()
+    public LifecycleTests()
+        : base(TimeSpan.FromMinutes(10))
     {
-        _sandbox = await SandboxServer.StartAsync(new SandboxOptions { AccessTokenLifetime = TimeSpan.FromMinutes(10) }, Ct);
-        _cli.Environment["TETHER_TOKEN_PROBE_MIN_INTERVAL"] = "1s";
-        _cli.Environment["TETHER_TOKEN_REQUEST_WAIT"] = "3s";
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _cli.DisposeAsync();
-        await _sandbox.DisposeAsync();
+        Cli.Environment["TETHER_TOKEN_PROBE_MIN_INTERVAL"] = "1s";
+        Cli.Environment["TETHER_TOKEN_REQUEST_WAIT"] = "3s";
     }
 
     [Fact]
@@ -41,21 +30,21 @@ public sealed class LifecycleTests : IAsyncLifetime
         Assert.True(revoked.ExitCode == 0, revoked.Stderr);
         var paused = await RunSignedInAsync("paused");
         Assert.True(paused.ExitCode == 0, paused.Stderr);
-        Assert.Equal(0, (await _cli.RunAsync(["stop", "paused"], cancellationToken: Ct)).ExitCode);
+        Assert.Equal(0, (await Cli.RunAsync(["stop", "paused"], cancellationToken: Ct)).ExitCode);
 
-        _sandbox.RevokeAllTokens();
+        Sandbox.RevokeAllTokens();
         using (var response = await PostAsync(LocalUrl(revoked)))
         {
             Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         }
 
-        var list = await _cli.RunAsync(["list"], cancellationToken: Ct);
+        var list = await Cli.RunAsync(["list"], cancellationToken: Ct);
         Assert.Equal(0, list.ExitCode);
         Assert.Contains(list.Stdout.Split('\n'), line => line.StartsWith("revoked ", StringComparison.Ordinal) && line.Contains("unauthenticated", StringComparison.Ordinal));
         Assert.DoesNotContain(list.Stdout.Split('\n'), line => line.StartsWith("paused ", StringComparison.Ordinal));
         Assert.Contains("1 stopped workload not shown; 'tether list --all' shows it.", list.Stdout, StringComparison.Ordinal);
 
-        var all = await _cli.RunAsync(["list", "--all"], cancellationToken: Ct);
+        var all = await Cli.RunAsync(["list", "--all"], cancellationToken: Ct);
         Assert.Contains(all.Stdout.Split('\n'), line => line.StartsWith("paused ", StringComparison.Ordinal) && line.Contains("stopped", StringComparison.Ordinal));
         Assert.DoesNotContain("not shown", all.Stdout, StringComparison.Ordinal);
 
@@ -66,8 +55,8 @@ public sealed class LifecycleTests : IAsyncLifetime
     [Fact]
     public async Task Run_SignInNotFinishedThenTheSameRunAgain_RetriesAndSignsIn()
     {
-        string[] args = ["run", _sandbox.McpUrl.AbsoluteUri, "--name", "nb", "--skip-browser", "--auth-timeout", "3s"];
-        var first = await _cli.RunAsync(args, cancellationToken: Ct);
+        string[] args = ["run", Sandbox.McpUrl.AbsoluteUri, "--name", "nb", "--skip-browser", "--auth-timeout", "3s"];
+        var first = await Cli.RunAsync(args, cancellationToken: Ct);
 
         Assert.Equal(1, first.ExitCode);
         Assert.Contains("nb is error: sign-in was not finished within 3s", first.Stderr, StringComparison.Ordinal);
@@ -75,7 +64,7 @@ public sealed class LifecycleTests : IAsyncLifetime
         Assert.DoesNotContain(" min", first.Stderr, StringComparison.Ordinal);
         await WaitForLogAsync("nb", "sign-in failed: sign-in was not finished within 3s");
 
-        var again = await _cli.RunAsync(args, _sandbox.SignsIn(Ct), cancellationToken: Ct);
+        var again = await Cli.RunAsync(args, Sandbox.SignsIn(Ct), cancellationToken: Ct);
 
         Assert.True(again.ExitCode == 0, again.Stderr);
         Assert.DoesNotContain("already exists", again.Stderr, StringComparison.Ordinal);
@@ -94,15 +83,15 @@ public sealed class LifecycleTests : IAsyncLifetime
     public async Task Run_UrlThatIsNotMcp_ErrorNamingWhatCameBack(string typo, int status, string named)
     {
         await using var web = await PlainWebServer.StartAsync();
-        var url = status == 404 ? _sandbox.McpUrl.AbsoluteUri + typo : web.Url.AbsoluteUri;
+        var url = status == 404 ? Sandbox.McpUrl.AbsoluteUri + typo : web.Url.AbsoluteUri;
 
-        var run = await _cli.RunAsync(["run", url, "--name", "web"], cancellationToken: Ct);
+        var run = await Cli.RunAsync(["run", url, "--name", "web"], cancellationToken: Ct);
 
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("web is error:", run.Stderr, StringComparison.Ordinal);
         Assert.Contains("does not answer like an MCP server", run.Stderr, StringComparison.Ordinal);
         Assert.Contains(named, run.Stderr, StringComparison.Ordinal);
-        var listed = JsonDocument.Parse((await _cli.RunAsync(["list", "--format", "json"], cancellationToken: Ct)).Stdout).RootElement.EnumerateArray().Single();
+        var listed = JsonDocument.Parse((await Cli.RunAsync(["list", "--format", "json"], cancellationToken: Ct)).Stdout).RootElement.EnumerateArray().Single();
         Assert.Equal("error", listed.GetProperty("status").GetString());
 
         using var response = await PostAsync(new Uri(listed.GetProperty("url").GetString()!));
@@ -117,10 +106,10 @@ public sealed class LifecycleTests : IAsyncLifetime
     [Fact]
     public async Task Start_ServerStillDown_ReportsErrorAndExitsOne()
     {
-        var run = await _cli.RunAsync(["run", "http://127.0.0.1:9/mcp", "--name", "dead"], cancellationToken: Ct);
+        var run = await Cli.RunAsync(["run", "http://127.0.0.1:9/mcp", "--name", "dead"], cancellationToken: Ct);
         Assert.Equal(1, run.ExitCode);
 
-        var start = await _cli.RunAsync(["start", "dead"], cancellationToken: Ct);
+        var start = await Cli.RunAsync(["start", "dead"], cancellationToken: Ct);
 
         Assert.Equal(1, start.ExitCode);
         Assert.Contains("dead is error: cannot reach", start.Stderr, StringComparison.Ordinal);
@@ -136,7 +125,7 @@ public sealed class LifecycleTests : IAsyncLifetime
         var local = LocalUrl(run);
 
         var pid = 0;
-        var reauth = await _cli.RunAsync(["reauth", "cc", "--skip-browser"], line =>
+        var reauth = await Cli.RunAsync(["reauth", "cc", "--skip-browser"], line =>
         {
             if (line.Contains("/authorize?", StringComparison.Ordinal))
             {
@@ -149,11 +138,11 @@ public sealed class LifecycleTests : IAsyncLifetime
 
         Assert.NotEqual(0, reauth.ExitCode);
         Assert.Contains("sign-in cancelled; cc is error", reauth.Stderr, StringComparison.Ordinal);
-        var status = JsonDocument.Parse((await _cli.RunAsync(["status", "cc", "--format", "json"], cancellationToken: Ct)).Stdout).RootElement;
+        var status = JsonDocument.Parse((await Cli.RunAsync(["status", "cc", "--format", "json"], cancellationToken: Ct)).Stdout).RootElement;
         Assert.Equal("error", status.GetProperty("workload").GetProperty("status").GetString());
         Assert.Contains("sign-in cancelled", status.GetProperty("workload").GetProperty("status_reason").GetString(), StringComparison.Ordinal);
 
-        var start = await _cli.RunAsync(["start", "cc"], cancellationToken: Ct);
+        var start = await Cli.RunAsync(["start", "cc"], cancellationToken: Ct);
 
         Assert.Equal(1, start.ExitCode);
         Assert.Contains("cc is unauthenticated", start.Stderr, StringComparison.Ordinal);
@@ -193,18 +182,18 @@ public sealed class LifecycleTests : IAsyncLifetime
 
             // The event stream a client keeps open (GET), closed before anything came on it: what every MCP client
             // does when it disconnects. Hung up once the sandbox has the request.
-            var before = _sandbox.Counters.McpRequests;
+            var before = Sandbox.Counters.McpRequests;
             using var hangUp = CancellationTokenSource.CreateLinkedTokenSource(Ct);
             using var stream = new HttpRequestMessage(HttpMethod.Get, local);
             stream.Headers.Accept.ParseAdd("text/event-stream");
             stream.Headers.Add("Mcp-Session-Id", session);
             var events = http.SendAsync(stream, HttpCompletionOption.ResponseHeadersRead, hangUp.Token);
-            await Eventually.TrueAsync(() => Task.FromResult(_sandbox.Counters.McpRequests > before), "the event stream reached the server", TimeSpan.FromSeconds(20));
+            await Eventually.TrueAsync(() => Task.FromResult(Sandbox.Counters.McpRequests > before), "the event stream reached the server", TimeSpan.FromSeconds(20));
             await hangUp.CancelAsync();
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => events);
         }
 
-        Assert.Equal(0, (await _cli.RunAsync(["stop", "hang"], cancellationToken: Ct)).ExitCode);
+        Assert.Equal(0, (await Cli.RunAsync(["stop", "hang"], cancellationToken: Ct)).ExitCode);
 
         // Lines are written in order: once the stop is there, anything the hang-up logged is too.
         var logs = await WaitForLogAsync("hang", "-> stopped");
@@ -215,14 +204,9 @@ public sealed class LifecycleTests : IAsyncLifetime
         }
     }
 
-    private Task<CliResult> RunSignedInAsync(string name) =>
-        _cli.RunAsync(["run", _sandbox.McpUrl.AbsoluteUri, "--name", name, "--skip-browser"], _sandbox.SignsIn(Ct), cancellationToken: Ct);
-
-    private static Uri LocalUrl(CliResult run) => new(run.Stdout.Trim().Split('\n').Last().Trim());
-
     private async Task<List<(string From, string To, string Reason)>> HistoryAsync(string name)
     {
-        var status = await _cli.RunAsync(["status", name, "--format", "json"], cancellationToken: Ct);
+        var status = await Cli.RunAsync(["status", name, "--format", "json"], cancellationToken: Ct);
         return JsonDocument.Parse(status.Stdout).RootElement.GetProperty("history").EnumerateArray()
             .Select(t => (t.GetProperty("from").GetString()!, t.GetProperty("to").GetString()!, t.GetProperty("reason").GetString()!))
             .ToList();
@@ -233,7 +217,7 @@ public sealed class LifecycleTests : IAsyncLifetime
         var logs = "";
         await Eventually.TrueAsync(async () =>
         {
-            logs = (await _cli.RunAsync(["logs", name], cancellationToken: Ct)).Stdout;
+            logs = (await Cli.RunAsync(["logs", name], cancellationToken: Ct)).Stdout;
             return logs.Contains(line, StringComparison.Ordinal);
         }, $"'{line}' in tether logs {name}", TimeSpan.FromSeconds(20));
         return logs;

@@ -12,43 +12,33 @@ namespace Tether.Tests;
 /// verifier or <c>state</c> in any file of the home (the SQLite WAL included), and a refresh chain that survives the
 /// host being killed in the middle of refreshes.
 /// </summary>
-public sealed class SecretsOnDiskTests : IAsyncLifetime
+public sealed class SecretsOnDiskTests : CliOnSandbox
 {
     private static readonly TimeSpan Bound = TimeSpan.FromMinutes(2);
-    private readonly TetherCli _cli = new();
-    private SandboxServer _sandbox = null!;
 
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync()
+    public SecretsOnDiskTests()
+        : base(TimeSpan.FromSeconds(4))
     {
-        _sandbox = await SandboxServer.StartAsync(new SandboxOptions { AccessTokenLifetime = TimeSpan.FromSeconds(4) }, Ct);
-        _cli.Environment["TETHER_TOKEN_PROBE_MIN_INTERVAL"] = "1s";
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _cli.DisposeAsync();
-        await _sandbox.DisposeAsync();
+        Cli.Environment["TETHER_TOKEN_PROBE_MIN_INTERVAL"] = "1s";
     }
 
     [Fact]
     public async Task Run_SignInAndRefreshes_NoSecretOfAnyKindInAnyFileWalIncluded()
     {
         Assert.True((await RunSignedInAsync("scan")).ExitCode == 0);
-        await Eventually.TrueAsync(() => Task.FromResult(_sandbox.Counters.TokenRequests >= 3), "a code exchange and two refreshes", Bound);
+        await Eventually.TrueAsync(() => Task.FromResult(Sandbox.Counters.TokenRequests >= 3), "a code exchange and two refreshes", Bound);
         await WaitRunningAsync("scan");
 
-        var secrets = _sandbox.SignInSecrets.Concat(_sandbox.AcceptedBearerTokens).ToList();
+        var secrets = Sandbox.SignInSecrets.Concat(Sandbox.AcceptedBearerTokens).ToList();
         Assert.True(secrets.Count >= 6, $"code, verifier, state, refresh and access tokens seen: {secrets.Count}");
-        var wal = Path.Combine(_cli.Home, "tether.db-wal");
+        var wal = Path.Combine(Cli.Home, "tether.db-wal");
         Assert.True(File.Exists(wal) && new FileInfo(wal).Length > 0, "the WAL is there to scan while the host runs");
-        Assert.True(AnyFileHolds(_sandbox.McpUrl.AbsoluteUri), "the scan reads what the store wrote");
+        Assert.True(AnyFileHolds(Sandbox.McpUrl.AbsoluteUri), "the scan reads what the store wrote");
         AssertInNoFile(secrets, "while running");
 
-        Assert.Equal(0, (await _cli.RunAsync(["serve", "--stop"], cancellationToken: Ct)).ExitCode);
-        await Eventually.TrueAsync(() => Task.FromResult(!File.Exists(Path.Combine(_cli.Home, "host.json"))), "the host stopped", Bound);
-        AssertInNoFile(_sandbox.SignInSecrets.Concat(_sandbox.AcceptedBearerTokens), "after the host stopped");
+        Assert.Equal(0, (await Cli.RunAsync(["serve", "--stop"], cancellationToken: Ct)).ExitCode);
+        await Eventually.TrueAsync(() => Task.FromResult(!File.Exists(Path.Combine(Cli.Home, "host.json"))), "the host stopped", Bound);
+        AssertInNoFile(Sandbox.SignInSecrets.Concat(Sandbox.AcceptedBearerTokens), "after the host stopped");
     }
 
     [Fact]
@@ -59,28 +49,25 @@ public sealed class SecretsOnDiskTests : IAsyncLifetime
         for (var kill = 0; kill < Kills; kill++)
         {
             // The next refresh reaches the authorization server and hangs there; the host is killed while it waits.
-            var before = _sandbox.Counters.TokenRequests;
-            _sandbox.Faults.Set(TokenEndpointFault.Hang, count: 1);
-            await Eventually.TrueAsync(() => Task.FromResult(_sandbox.Counters.TokenRequests > before), $"refresh {kill + 1} in flight", Bound);
+            var before = Sandbox.Counters.TokenRequests;
+            Sandbox.Faults.Set(TokenEndpointFault.Hang, count: 1);
+            await Eventually.TrueAsync(() => Task.FromResult(Sandbox.Counters.TokenRequests > before), $"refresh {kill + 1} in flight", Bound);
             await KillHostAsync();
-            Assert.Equal(0, (await _cli.RunAsync(["list"], cancellationToken: Ct)).ExitCode);
+            Assert.Equal(0, (await Cli.RunAsync(["list"], cancellationToken: Ct)).ExitCode);
         }
 
-        _sandbox.Faults.Clear();
-        var settled = _sandbox.Counters.TokenRequests;
-        await Eventually.TrueAsync(() => Task.FromResult(_sandbox.Counters.TokenRequests > settled + 1), "two refreshes after the last kill", Bound);
+        Sandbox.Faults.Clear();
+        var settled = Sandbox.Counters.TokenRequests;
+        await Eventually.TrueAsync(() => Task.FromResult(Sandbox.Counters.TokenRequests > settled + 1), "two refreshes after the last kill", Bound);
         await WaitRunningAsync("chain");
     }
-
-    private Task<CliResult> RunSignedInAsync(string name) =>
-        _cli.RunAsync(["run", _sandbox.McpUrl.AbsoluteUri, "--name", name, "--skip-browser"], _sandbox.SignsIn(Ct), cancellationToken: Ct);
 
     private async Task WaitRunningAsync(string name) =>
         await Eventually.TrueAsync(async () => await StatusAsync(name) == "running", $"{name} running", Bound);
 
     private async Task<string?> StatusAsync(string name)
     {
-        var list = await _cli.RunAsync(["list", "--all", "--format", "json"], cancellationToken: Ct);
+        var list = await Cli.RunAsync(["list", "--all", "--format", "json"], cancellationToken: Ct);
         Assert.True(list.ExitCode == 0, list.Stderr);
         using var json = JsonDocument.Parse(list.Stdout);
         return json.RootElement.EnumerateArray().Single(w => w.GetProperty("name").GetString() == name).GetProperty("status").GetString();
@@ -88,14 +75,14 @@ public sealed class SecretsOnDiskTests : IAsyncLifetime
 
     private async Task KillHostAsync()
     {
-        using var json = JsonDocument.Parse(await File.ReadAllBytesAsync(Path.Combine(_cli.Home, "host.json"), Ct));
+        using var json = JsonDocument.Parse(await File.ReadAllBytesAsync(Path.Combine(Cli.Home, "host.json"), Ct));
         using var host = Process.GetProcessById(json.RootElement.GetProperty("pid").GetInt32());
         host.Kill();
         await host.WaitForExitAsync(Ct).WaitAsync(Bound, Ct);
     }
 
     private bool AnyFileHolds(string text) =>
-        Directory.EnumerateFiles(_cli.Home, "*", SearchOption.AllDirectories)
+        Directory.EnumerateFiles(Cli.Home, "*", SearchOption.AllDirectories)
             .Any(f => Encoding.UTF8.GetString(ReadForScan(f)).Contains(text, StringComparison.Ordinal));
 
     /// <summary>
@@ -116,7 +103,7 @@ public sealed class SecretsOnDiskTests : IAsyncLifetime
     private void AssertInNoFile(IEnumerable<string> secrets, string when)
     {
         var all = secrets.ToList();
-        foreach (var file in Directory.EnumerateFiles(_cli.Home, "*", SearchOption.AllDirectories))
+        foreach (var file in Directory.EnumerateFiles(Cli.Home, "*", SearchOption.AllDirectories))
         {
             var bytes = ReadForScan(file);
             var text = Encoding.UTF8.GetString(bytes);
