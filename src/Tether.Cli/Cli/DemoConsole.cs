@@ -7,7 +7,7 @@ namespace Tether.Cli;
 internal sealed class DemoConsole(TextWriter output)
 {
     private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private readonly IAnsiConsole _console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
+    private readonly IAnsiConsole _console = Create(output);
     private int _step;
 
     public void Step(string title) =>
@@ -23,6 +23,21 @@ internal sealed class DemoConsole(TextWriter output)
     {
         _ = at;
         _console.MarkupLine($"[grey]{Elapsed}[/]     [yellow]status[/] {Markup.Escape(from)} → [{MarkupColor(to)}]{Markup.Escape(to)}[/]  [grey]{Markup.Escape(reason)}[/]");
+    }
+
+    /// <summary>
+    /// A terminal wraps long lines itself; written to a file or a pipe, Spectre would break them at 80 columns, so a
+    /// line is kept whole there (and a reader such as grep finds a whole status reason on one line).
+    /// </summary>
+    private static IAnsiConsole Create(TextWriter output)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
+        if (!ReferenceEquals(output, Console.Out) || Console.IsOutputRedirected)
+        {
+            console.Profile.Width = 4096;
+        }
+
+        return console;
     }
 
     private static string MarkupColor(string status) => StatusText.Color(status) switch

@@ -22,22 +22,33 @@ public static class SandboxTools
     public static string CurrentTime(TimeProvider time) => time.GetUtcNow().ToString("O", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Counts with progress notifications over SSE.</summary>
+    /// <remarks>
+    /// Each notification is sent and awaited before the next step: the SDK's <see cref="IProgress{T}"/> sends without
+    /// waiting, so on a busy machine two of its notifications could leave in either order, and tests check the order.
+    /// </remarks>
     [McpServerTool(Name = "slow_stream"), Description("Counts to 'steps', sending a progress notification per step, 'delay_ms' apart.")]
     public static async Task<string> SlowStream(
-        IProgress<ProgressNotificationValue> progress,
+        McpServer server,
+        RequestContext<CallToolRequestParams> request,
         [Description("How many steps (1-100).")] int steps = 5,
         [Description("Delay between steps in ms (0-5000).")] int delay_ms = 200,
         CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(server);
+        ArgumentNullException.ThrowIfNull(request);
         if (steps is < 1 or > 100 || delay_ms is < 0 or > 5000)
         {
             throw new McpException("steps must be 1-100 and delay_ms 0-5000");
         }
 
+        var token = request.Params?.ProgressToken;
         for (var i = 1; i <= steps; i++)
         {
             await Task.Delay(delay_ms, cancellationToken);
-            progress.Report(new ProgressNotificationValue { Progress = i, Total = steps, Message = $"step {i} of {steps}" });
+            if (token is { } progressToken)
+            {
+                await server.NotifyProgressAsync(progressToken, new ProgressNotificationValue { Progress = i, Total = steps, Message = $"step {i} of {steps}" }, cancellationToken: cancellationToken);
+            }
         }
 
         return $"done after {steps} steps";
