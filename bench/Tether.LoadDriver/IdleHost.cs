@@ -51,6 +51,8 @@ internal static class IdleHost
             self.Refresh();
             var cpu = (self.TotalProcessorTime - cpuBefore).TotalMilliseconds / wall.Elapsed.TotalMilliseconds * 100;
             Figures.Line($"idle over {seconds} s: CPU {cpu:0.00} % of one core, working set {Figures.Megabytes(self.WorkingSet64):0.0} MB (process before the host: {Figures.Megabytes(baseline):0.0} MB; after settling: {Figures.Megabytes(settled):0.0} MB), managed heap {Figures.Megabytes(GC.GetGCMemoryInfo().HeapSizeBytes):0.0} MB, threads {self.Threads.Count}");
+            var gc = GC.GetConfigurationVariables();
+            Figures.Line($"runtime: {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC, concurrent {System.Runtime.GCSettings.LatencyMode != System.Runtime.GCLatencyMode.Batch}, gen0 size {Environment.GetEnvironmentVariable("DOTNET_GCgen0size") ?? "default"}, GC committed {Figures.Megabytes(GC.GetGCMemoryInfo().TotalCommittedBytes):0.0} MB, invariant globalization {AppContext.TryGetSwitch("System.Globalization.Invariant", out var invariant) && invariant}, tiered PGO {(AppContext.TryGetSwitch("System.Runtime.TieredPGO", out var pgo) ? pgo.ToString() : "default")}");
             Figures.Line($"goal: <= 0.2 % of one core and <= 120 MB over 2 minutes after the settle");
             return running == count ? 0 : 1;
         }

@@ -99,6 +99,7 @@ internal sealed class DemoStory(TextWriter output)
 
         _out.Step("The access token expires while the WAF is still there");
         await WaitForAsync(workloads, WorkloadStatus.AuthRetrying, cancellationToken);
+        await timeline.FlushAsync(cancellationToken);
         await ShowRawAnswerAsync(local, "requests get a quick 503 with Retry-After (not a hang, not a browser pop-up)", cancellationToken);
 
         // One probe per probe interval: let the one the 503 above triggered age out, so that the next request may probe.

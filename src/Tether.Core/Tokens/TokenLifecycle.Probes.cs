@@ -9,7 +9,7 @@ public sealed partial class TokenLifecycle
     {
         lock (_lock)
         {
-            if (_failures == 0 || _unauthenticated || _refused is not null || _stopped || !_started)
+            if (!Retrying(_phase))
             {
                 return;
             }
@@ -57,7 +57,7 @@ public sealed partial class TokenLifecycle
     private DateTimeOffset? NextDue_NeedsLock(DateTimeOffset now)
     {
         var due = _probeAt is { } probe && (_nextAttemptAt is null || probe < _nextAttemptAt) ? probe : _nextAttemptAt;
-        if (due is { } at && _failures > 0 && ProbeDueAt_NeedsLock(now) is var floor && floor > at)
+        if (due is { } at && Retrying(_phase) && ProbeDueAt_NeedsLock(now) is var floor && floor > at)
         {
             due = floor;
         }

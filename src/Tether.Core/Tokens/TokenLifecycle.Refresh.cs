@@ -78,7 +78,7 @@ public sealed partial class TokenLifecycle
     {
         lock (_lock)
         {
-            if (_stopped)
+            if (_phase == EnginePhase.Stopped)
             {
                 return TokenEndpointOutcome.Cancelled;
             }
@@ -101,11 +101,15 @@ public sealed partial class TokenLifecycle
         }
     }
 
+    /// <summary>
+    /// Applies an attempt's answer; only while the engine is attempting: once a verdict, the ceiling or a stop has
+    /// been reached, a late answer changes nothing (a verdict stands until the next sign-in or start).
+    /// </summary>
     private void Apply(TokenEndpointOutcome outcome)
     {
         lock (_lock)
         {
-            if (_stopped || outcome.Class == OutcomeClass.Cancelled)
+            if (!Attempting(_phase) || outcome.Class == OutcomeClass.Cancelled)
             {
                 return;
             }
@@ -116,8 +120,7 @@ public sealed partial class TokenLifecycle
                 case OutcomeClass.Success:
                     var failures = _failures;
                     Publish_NeedsLock(outcome.Tokens!, now);
-                    _unauthenticated = false;
-                    _tracker.TryTransition(WorkloadStatus.Running, $"token refreshed at {Clock(now)}");
+                    Enter_NeedsLock(EnginePhase.Valid, $"token refreshed at {Clock(now)}");
                     if (failures > 0)
                     {
                         Log.Recovered(_logger, _workload, failures, WorkloadStatus.Running.ToWire());
@@ -132,8 +135,6 @@ public sealed partial class TokenLifecycle
                     ApplyTransient_NeedsLock(outcome, now);
                     break;
             }
-
-            _wake.TrySetResult();
         }
     }
 
@@ -143,15 +144,12 @@ public sealed partial class TokenLifecycle
     /// </summary>
     private void ApplyVerdict_NeedsLock(TokenEndpointOutcome outcome, DateTimeOffset now)
     {
-        var first = !_unauthenticated && _refused is null;
         var refused = outcome.OAuthErrorText is { } error ? $"refresh refused ({error})" : outcome.Reason;
         if (_snapshot is { } valid && valid.UsableAt(now))
         {
             _refused = outcome;
-            _nextAttemptAt = null;
-            _probeAt = null;
             var deadline = TimeZoneInfo.ConvertTime(valid.UsableUntil, _time.LocalTimeZone).ToString("HH:mm", CultureInfo.InvariantCulture);
-            _tracker.TryTransition(WorkloadStatus.Running, $"{refused}: sign in again before {deadline} with tether reauth {_workload}");
+            Enter_NeedsLock(EnginePhase.Refused, $"{refused}: sign in again before {deadline} with tether reauth {_workload}");
         }
         else
         {
@@ -159,17 +157,10 @@ public sealed partial class TokenLifecycle
         }
 
         OutcomeLogState.Permanent(_logger, _workload, _config.Issuer, _config.ClientId, outcome, _tracker.Status.ToWire());
-        if (first && outcome.AboutClientOrGrant && _config.ClientFromRegistration)
+        if (outcome.AboutClientOrGrant && _config.ClientFromRegistration)
         {
             Log.RemediationHint(_logger, _workload, _config.Issuer, _config.ClientId);
         }
-    }
-
-    /// <summary>The token that outlived a refused refresh has expired (or was rejected): a sign-in is needed now.</summary>
-    private void ExpireRefused_NeedsLock()
-    {
-        var refused = _refused?.OAuthErrorText is { } error ? $"refresh refused ({error})" : _refused?.Reason;
-        GoUnauthenticated_NeedsLock($"the access token expired after the {refused}: run 'tether reauth {_workload}'");
     }
 
     private void ApplyTransient_NeedsLock(TokenEndpointOutcome outcome, DateTimeOffset now)
@@ -181,7 +172,7 @@ public sealed partial class TokenLifecycle
         {
             var ceiling = DurationParser.Format(_options.AuthRetryingMaxElapsed);
             Log.Ceiling(_logger, _workload, ceiling, outcome.Reason);
-            GoUnauthenticated_NeedsLock($"transient failures for over {ceiling}: {outcome.Reason}");
+            GoUnauthenticated_NeedsLock($"transient failures for over {ceiling}: {outcome.Reason}: run 'tether reauth {_workload}'");
             return;
         }
 
@@ -202,11 +193,11 @@ public sealed partial class TokenLifecycle
         var next = DurationParser.Format(TimeSpan.FromSeconds(Math.Ceiling(delay.TotalSeconds)));
         if (tokenValid)
         {
-            _tracker.TrySetReason(WorkloadStatus.Running, $"refresh failing ({outcome.Reason}); the token works until {Clock(_snapshot!.UsableUntil)}; next try in {next}");
+            Enter_NeedsLock(EnginePhase.RetryingAhead, $"refresh failing ({outcome.Reason}); the token works until {Clock(_snapshot!.UsableUntil)}; next try in {next}");
         }
         else
         {
-            _tracker.TryTransition(WorkloadStatus.AuthRetrying, $"{outcome.Reason}; next attempt in {next}");
+            Enter_NeedsLock(EnginePhase.AuthRetrying, $"{outcome.Reason}; next attempt in {next}");
         }
 
         OutcomeLogState.Transient(_logger, _workload, _failures, outcome, _tracker.Status.ToWire(), next);
@@ -226,113 +217,6 @@ public sealed partial class TokenLifecycle
         _nextAttemptAt = tokens is { ExpiresAt: { } expires, RefreshToken: not null }
             ? Backoff.RefreshAt(expires - (tokens.IssuedLifetime ?? expires - now), tokens.IssuedLifetime ?? expires - now, _options.RefreshAhead)
             : null;
-    }
-
-    /// <summary>A verdict: no token is served and no attempt is made until the workload is started or signed in again.</summary>
-    private bool GoUnauthenticated_NeedsLock(string reason)
-    {
-        var first = !_unauthenticated;
-        _unauthenticated = true;
-        _snapshot = null;
-        _nextAttemptAt = null;
-        _probeAt = null;
-        _tracker.TryTransition(WorkloadStatus.Unauthenticated, reason);
-        _wake.TrySetResult();
-        return first;
-    }
-
-    /// <summary>Wakes for due attempts, for expiry during a failure streak, and to notice the wall clock jumping ahead.</summary>
-    private async Task MonitorAsync()
-    {
-        var cancellationToken = _stopping.Token;
-        var lastWall = _time.GetUtcNow();
-        var lastTick = _time.GetTimestamp();
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            Task wake;
-            Task<TokenEndpointOutcome>? attempt = null;
-            TimeSpan wait;
-            lock (_lock)
-            {
-                if (_stopped)
-                {
-                    return;
-                }
-
-                if (_wake.Task.IsCompleted)
-                {
-                    _wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                }
-
-                wake = _wake.Task;
-                var now = _time.GetUtcNow();
-                if (_refused is not null && !_unauthenticated && _snapshot?.UsableAt(now) != true)
-                {
-                    ExpireRefused_NeedsLock();
-                }
-
-                if (_failures > 0 && !_unauthenticated && _snapshot is { } expiring && !expiring.UsableAt(now))
-                {
-                    _snapshot = null;
-                    _tracker.TryTransition(WorkloadStatus.AuthRetrying, $"the token expired; {_lastFailure?.Reason}; next attempt in {DurationParser.Format(TimeSpan.FromSeconds(Math.Ceiling(Until(_nextAttemptAt, now).TotalSeconds)))}");
-                }
-
-                if (_inflight is { IsCompleted: false } running)
-                {
-                    attempt = running;
-                }
-                else if (!_unauthenticated && NextDue_NeedsLock(now) is { } due && due <= now)
-                {
-                    if (_probeAt is { } probe && probe <= now && (_nextAttemptAt is not { } cadence || cadence > now))
-                    {
-                        Log.Probe(_logger, _workload, "deferred");
-                    }
-
-                    attempt = StartAttempt_NeedsLock(now);
-                }
-
-                var nextWake = _unauthenticated ? null : NextDue_NeedsLock(now);
-                if ((_failures > 0 || _refused is not null) && _snapshot is { } valid && (nextWake is null || valid.UsableUntil < nextWake))
-                {
-                    nextWake = valid.UsableUntil;
-                }
-
-                wait = nextWake is { } at ? Until(at, now) : ClockCheckInterval;
-                if (wait > ClockCheckInterval)
-                {
-                    wait = ClockCheckInterval;
-                }
-            }
-
-            if (attempt is not null)
-            {
-                await ((Task)attempt).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                continue;
-            }
-
-            var delay = Task.Delay(wait, _time, cancellationToken);
-            lock (_lock)
-            {
-                _parkedUntil = _time.GetUtcNow() + wait;
-                _parks++;
-            }
-
-            await ((Task)Task.WhenAny(wake, delay)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            lock (_lock)
-            {
-                _parkedUntil = null;
-            }
-
-            var wall = _time.GetUtcNow();
-            var jump = (wall - lastWall) - _time.GetElapsedTime(lastTick);
-            lastWall = wall;
-            lastTick = _time.GetTimestamp();
-            if (jump > ClockJumpThreshold)
-            {
-                Log.ClockJump(_logger, _workload, DurationParser.Format(jump));
-                Probe("wake from sleep");
-            }
-        }
     }
 
     private static TimeSpan Until(DateTimeOffset? at, DateTimeOffset now) =>

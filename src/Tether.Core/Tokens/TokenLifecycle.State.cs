@@ -48,7 +48,7 @@ public sealed partial class TokenLifecycle
         {
             lock (_lock)
             {
-                return _refused is not null && !_unauthenticated;
+                return _phase == EnginePhase.Refused;
             }
         }
     }
@@ -60,7 +60,7 @@ public sealed partial class TokenLifecycle
         {
             lock (_lock)
             {
-                return (_parkedUntil, _parks, _stopped);
+                return (_parkedUntil, _parks, _phase == EnginePhase.Stopped);
             }
         }
     }

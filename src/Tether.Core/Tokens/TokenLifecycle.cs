@@ -11,12 +11,14 @@ namespace Tether.Tokens;
 /// </summary>
 /// <remarks>
 /// All state below is guarded by <c>_lock</c>, except <c>_snapshot</c>, which the request path reads without a lock.
-/// Every status change goes through the <see cref="WorkloadStatusTracker"/>, which refuses them once stopping.
+/// The engine's phase (<see cref="EnginePhase"/>) changes only in <c>Enter_NeedsLock</c>, which also makes the status
+/// change it implies through the <see cref="WorkloadStatusTracker"/> (which refuses them once stopping); the other
+/// fields are the data of the current phase (the failure streak, the schedule).
 /// </remarks>
 public sealed partial class TokenLifecycle : IAccessTokenSource, IAsyncDisposable
 {
-    private static readonly TimeSpan ClockCheckInterval = TimeSpan.FromSeconds(15);
-    private static readonly TimeSpan ClockJumpThreshold = TimeSpan.FromSeconds(10);
+    /// <summary>The longest the monitor parks at once; a wall-clock jump wakes it sooner (<see cref="ClockWatcher"/>).</summary>
+    private static readonly TimeSpan MaxPark = TimeSpan.FromDays(1);
 
     private readonly object _lock = new();
     private readonly string _workload;
@@ -29,6 +31,9 @@ public sealed partial class TokenLifecycle : IAccessTokenSource, IAsyncDisposabl
     private readonly ILogger _logger;
     private readonly Func<double> _random;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly ClockWatcher _clockWatcher;
+    private readonly bool _ownsClockWatcher;
+    private IDisposable? _clockWatch;
 
     private volatile Snapshot? _snapshot;
     private TokenSet? _tokens;
@@ -36,9 +41,6 @@ public sealed partial class TokenLifecycle : IAccessTokenSource, IAsyncDisposabl
     private Task<TokenEndpointOutcome>? _inflight;
     private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task _monitor = Task.CompletedTask;
-    private bool _started;
-    private bool _stopped;
-    private bool _unauthenticated;
     private int _failures;
     private int _longAttempts;
     private DateTimeOffset? _firstFailureAt;
@@ -62,6 +64,7 @@ public sealed partial class TokenLifecycle : IAccessTokenSource, IAsyncDisposabl
     /// <param name="time">The clock for every wait and timestamp.</param>
     /// <param name="logger">Where events go; never a token.</param>
     /// <param name="random">Jitter source in [0, 1); <see cref="Random.Shared"/> when absent.</param>
+    /// <param name="clockWatcher">The host's watch on the wall clock (sleep and wake); the engine keeps its own when absent.</param>
     public TokenLifecycle(
         string workload,
         TokenClientConfig config,
@@ -71,7 +74,8 @@ public sealed partial class TokenLifecycle : IAccessTokenSource, IAsyncDisposabl
         TokenEndpointClient client,
         TimeProvider time,
         ILogger logger,
-        Func<double>? random = null)
+        Func<double>? random = null,
+        ClockWatcher? clockWatcher = null)
     {
         _workload = workload;
         _config = config;
@@ -82,6 +86,8 @@ public sealed partial class TokenLifecycle : IAccessTokenSource, IAsyncDisposabl
         _time = time;
         _logger = logger;
         _random = random ?? Random.Shared.NextDouble;
+        _ownsClockWatcher = clockWatcher is null;
+        _clockWatcher = clockWatcher ?? new ClockWatcher(time);
     }
 
     /// <summary>Loads the tokens from the store and starts the monitor; refreshes at once when the stored token has expired.</summary>
@@ -90,12 +96,11 @@ public sealed partial class TokenLifecycle : IAccessTokenSource, IAsyncDisposabl
         var tokens = await _store.LoadAsync(cancellationToken);
         lock (_lock)
         {
-            if (_stopped || _started)
+            if (_phase != EnginePhase.NotStarted)
             {
                 return;
             }
 
-            _started = true;
             var now = _time.GetUtcNow();
             if (tokens is null)
             {
@@ -104,18 +109,21 @@ public sealed partial class TokenLifecycle : IAccessTokenSource, IAsyncDisposabl
             else if (Snapshot.For(tokens) is { } snapshot && snapshot.UsableAt(now))
             {
                 Publish_NeedsLock(tokens, now);
-                _tracker.TryTransition(WorkloadStatus.Running, "token from the store is still good");
+                Enter_NeedsLock(EnginePhase.Valid, "token from the store is still good");
             }
             else if (tokens.RefreshToken is not null)
             {
+                // The status stays "starting" until the first attempt answers.
                 _tokens = tokens;
                 _nextAttemptAt = now;
+                Enter_NeedsLock(EnginePhase.Valid, null);
             }
             else
             {
                 GoUnauthenticated_NeedsLock($"the stored token has expired and there is no refresh token: run 'tether reauth {_workload}'");
             }
 
+            _clockWatch = _clockWatcher.Watch(OnClockJump);
             _monitor = Task.Run(MonitorAsync);
         }
     }
@@ -149,7 +157,7 @@ public sealed partial class TokenLifecycle : IAccessTokenSource, IAsyncDisposabl
                 return TokenAnswer.FromToken(current.AccessToken);
             }
 
-            if (_refused is { } refused)
+            if (_phase == EnginePhase.Refused && _refused is { } refused)
             {
                 // The server already refused the refresh token: a new sign-in is the only way on.
                 GoUnauthenticated_NeedsLock($"the MCP server rejected the access token (http 401) and the refresh was refused ({refused.OAuthErrorText}): run 'tether reauth {_workload}'");
@@ -199,20 +207,21 @@ public sealed partial class TokenLifecycle : IAccessTokenSource, IAsyncDisposabl
     {
         Task monitor;
         Task? inflight;
+        IDisposable? clockWatch;
         lock (_lock)
         {
-            if (_stopped)
+            if (!Enter_NeedsLock(EnginePhase.Stopped, null))
             {
                 return;
             }
 
-            _stopped = true;
-            _snapshot = null;
             monitor = _monitor;
             inflight = _inflight;
-            _wake.TrySetResult();
+            clockWatch = _clockWatch;
+            _clockWatch = null;
         }
 
+        clockWatch?.Dispose();
         await _stopping.CancelAsync();
         await monitor.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         if (inflight is not null)
@@ -226,142 +235,10 @@ public sealed partial class TokenLifecycle : IAccessTokenSource, IAsyncDisposabl
     {
         await StopAsync();
         _stopping.Dispose();
-    }
-
-    private async Task<TokenAnswer> GetTokenSlowAsync(CancellationToken cancellationToken)
-    {
-        var deadline = _time.GetUtcNow() + _options.RequestWait;
-        while (true)
+        if (_ownsClockWatcher)
         {
-            Task<TokenEndpointOutcome>? attempt = null;
-            var deferredTo = DateTimeOffset.MinValue;
-            lock (_lock)
-            {
-                if (Unserved_NeedsLock() is { } unserved)
-                {
-                    return unserved;
-                }
-
-                var now = _time.GetUtcNow();
-                if (_snapshot is { } snapshot && snapshot.UsableAt(now))
-                {
-                    return TokenAnswer.FromToken(snapshot.AccessToken);
-                }
-
-                if (_inflight is { IsCompleted: false } inflight)
-                {
-                    attempt = inflight;
-                }
-                else if (_failures == 0 || ProbeDueAt_NeedsLock(now) <= now)
-                {
-                    if (_failures > 0)
-                    {
-                        Log.Probe(_logger, _workload, "request");
-                    }
-
-                    attempt = StartAttempt_NeedsLock(now);
-                }
-                else if (ProbeDueAt_NeedsLock(now) is var due && due - now <= _options.ProbeMinInterval && due <= deadline)
-                {
-                    // A request inside the probe interval waits for the probe at the interval's end (never longer
-                    // than one interval) rather than getting 503: with a client asking every few seconds, the first
-                    // request after an outage heals goes through within one interval. A longer Retry-After or the
-                    // cadence answers 503 at once.
-                    DeferProbe_NeedsLock(due);
-                    deferredTo = due;
-                }
-                else
-                {
-                    return Retrying_NeedsLock();
-                }
-            }
-
-            if (attempt is null)
-            {
-                await Task.Delay(Until(deferredTo, _time.GetUtcNow()), _time, cancellationToken);
-                continue;
-            }
-
-            if (!await WaitBoundedAsync(attempt, deadline - _time.GetUtcNow(), cancellationToken))
-            {
-                return RetryingAfterWait();
-            }
-
-            lock (_lock)
-            {
-                var snapshot = _snapshot;
-                return snapshot is not null && snapshot.UsableAt(_time.GetUtcNow())
-                    ? TokenAnswer.FromToken(snapshot.AccessToken)
-                    : Unserved_NeedsLock() ?? Retrying_NeedsLock();
-            }
+            _clockWatcher.Dispose();
         }
-    }
-
-    private async Task<bool> WaitBoundedAsync(Task attempt, TimeSpan budget, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await attempt.WaitAsync(budget > TimeSpan.Zero ? budget : TimeSpan.Zero, _time, cancellationToken);
-            return true;
-        }
-        catch (TimeoutException)
-        {
-            return false;
-        }
-    }
-
-    private TokenAnswer RetryingAfterWait()
-    {
-        lock (_lock)
-        {
-            return Unserved_NeedsLock() ?? new TokenAnswer(
-                TokenAnswerKind.Retrying,
-                null,
-                RetryAfterSeconds_NeedsLock(),
-                $"refreshing the token took longer than {DurationParser.Format(_options.RequestWait)}; retry shortly");
-        }
-    }
-
-    private Task<TokenEndpointOutcome> StartAttempt_NeedsLock(DateTimeOffset now)
-    {
-        if (_inflight is { IsCompleted: false } inflight)
-        {
-            return inflight;
-        }
-
-        _lastAttemptAt = now;
-        _probeAt = null;
-        var attempt = Task.Run(AttemptAsync);
-        _inflight = attempt;
-        return attempt;
-    }
-
-    private TokenAnswer? Unserved_NeedsLock()
-    {
-        if (_stopped || !_started)
-        {
-            return new TokenAnswer(TokenAnswerKind.Unavailable, null, 2, $"{_workload} is not running");
-        }
-
-        if (_refused is not null && !_unauthenticated && _snapshot?.UsableAt(_time.GetUtcNow()) != true)
-        {
-            ExpireRefused_NeedsLock();
-        }
-
-        return _unauthenticated ? Unauthenticated_NeedsLock() : null;
-    }
-
-    private TokenAnswer Unauthenticated_NeedsLock() =>
-        new(TokenAnswerKind.Unauthenticated, null, 0, $"{_workload} needs a new sign-in ({_tracker.Reason})");
-
-    private TokenAnswer Retrying_NeedsLock() =>
-        new(TokenAnswerKind.Retrying, null, RetryAfterSeconds_NeedsLock(), _lastFailure?.Reason ?? "refreshing the access token");
-
-    private int RetryAfterSeconds_NeedsLock()
-    {
-        var next = _probeAt is { } probe && (_nextAttemptAt is null || probe < _nextAttemptAt) ? probe : _nextAttemptAt;
-        var until = next is { } at ? at - _time.GetUtcNow() : _options.ProbeMinInterval;
-        return (int)Math.Clamp(Math.Ceiling(until.TotalSeconds), 1, 600);
     }
 
     private sealed record Snapshot(string AccessToken, DateTimeOffset UsableUntil)

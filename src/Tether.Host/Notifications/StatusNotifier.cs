@@ -15,8 +15,12 @@ namespace Tether.Notifications;
 /// </summary>
 internal sealed partial class StatusNotifier : IAsyncDisposable
 {
-    /// <summary>How often reasons are looked at for a refused refresh (a reason change is not a transition).</summary>
-    private static readonly TimeSpan ReasonCheck = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// How often reasons are looked at for a refused refresh (a reason change is not a transition). Each look builds
+    /// every workload's view: once a second that was most of an idle host's CPU with 100 workloads, while the countdown
+    /// it announces lasts at least a minute (the refresh ahead of expiry comes 60 s or more before it).
+    /// </summary>
+    private static readonly TimeSpan ReasonCheck = TimeSpan.FromSeconds(10);
 
     private readonly Channel<StatusNotice> _queue = Channel.CreateUnbounded<StatusNotice>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();

@@ -229,7 +229,8 @@ internal sealed partial class WorkloadController
             config.ClientFromRegistration);
         var engine = new TokenLifecycle(
             Name, client, _services.TokenOptions, _services.Store.ForWorkload(Name), _tracker,
-            new TokenEndpointClient(_services.Http, _services.Time), _services.Time, _services.LoggerFactory.CreateLogger<TokenLifecycle>());
+            new TokenEndpointClient(_services.Http, _services.Time), _services.Time, _services.LoggerFactory.CreateLogger<TokenLifecycle>(),
+            clockWatcher: _services.ClockWatcher);
         lock (_parts)
         {
             _engine = engine;

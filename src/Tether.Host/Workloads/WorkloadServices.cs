@@ -28,6 +28,12 @@ internal sealed record WorkloadServices(
     /// <summary>Checks that a URL answers like an MCP server.</summary>
     public McpProbe Probe { get; } = new(Http, Time, AnswerWait);
 
+    /// <summary>
+    /// The host's one watch on the wall clock, shared by every engine: an idle engine parks until its next due time
+    /// and is woken by this after sleep (its timer runs only while an engine is registered).
+    /// </summary>
+    public ClockWatcher ClockWatcher { get; } = new(Time);
+
     /// <summary>Picks a loopback port nothing listens on (a seam: tests make it return a taken one).</summary>
     public Func<int> FreePort { get; set; } = LoopbackPorts.Free;
 

@@ -19,7 +19,8 @@ public sealed class EngineHarness : IAsyncDisposable
         bool clientFromRegistration = true,
         TimeProvider? time = null,
         ITokenStore? store = null,
-        double jitter = 0.5)
+        double jitter = 0.5,
+        ClockWatcher? clockWatcher = null)
     {
         Time = time as FakeTimeProvider ?? new FakeTimeProvider(Start);
         var clock = time ?? Time;
@@ -29,7 +30,7 @@ public sealed class EngineHarness : IAsyncDisposable
         Tracker = new WorkloadStatusTracker("w1", WorkloadStatus.Starting, Sink, clock);
         Http = new HttpClient(handler ?? Handler);
         Config = new TokenClientConfig(tokenEndpoint ?? new Uri("https://as.example/token"), "client-1", null, ClientAuthMethod.None, "https://mcp.example/", null, "https://as.example", clientFromRegistration);
-        Engine = new TokenLifecycle("w1", Config, options ?? new TokenLifecycleOptions(), Store, Tracker, new TokenEndpointClient(Http, clock, TimeSpan.FromSeconds(5)), clock, Logs.CreateLogger("engine"), () => jitter);
+        Engine = new TokenLifecycle("w1", Config, options ?? new TokenLifecycleOptions(), Store, Tracker, new TokenEndpointClient(Http, clock, TimeSpan.FromSeconds(5)), clock, Logs.CreateLogger("engine"), () => jitter, clockWatcher);
     }
 
     public FakeTimeProvider Time { get; }

@@ -10,4 +10,8 @@ public sealed class JumpingTimeProvider(DateTimeOffset start) : FakeTimeProvider
     public void JumpWallClock(TimeSpan by) => _jump += by;
 
     public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + _jump;
+
+    // The monotonic clock stays on the fake time without the jump (FakeTimeProvider derives it from GetUtcNow, which
+    // would carry the jump into it and hide it from whatever compares the two clocks).
+    public override long GetTimestamp() => base.GetUtcNow().UtcTicks;
 }
