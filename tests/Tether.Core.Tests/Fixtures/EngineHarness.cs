@@ -11,6 +11,15 @@ public sealed class EngineHarness : IAsyncDisposable
 {
     public static readonly DateTimeOffset Start = new(2026, 3, 1, 8, 0, 0, TimeSpan.Zero);
 
+    /// <summary>An engine started on tokens ("at-1", "rt-1") that live <paramref name="lifetime"/>, <c>running</c>.</summary>
+    public static async Task<EngineHarness> RunningAsync(TimeSpan lifetime, TokenLifecycleOptions? options = null, bool clientFromRegistration = true)
+    {
+        var harness = new EngineHarness(Tokens("at-1", "rt-1", lifetime), options, clientFromRegistration: clientFromRegistration);
+        await harness.Engine.StartAsync(CancellationToken.None);
+        Assert.Equal(WorkloadStatus.Running, harness.Tracker.Status);
+        return harness;
+    }
+
     public EngineHarness(
         TokenSet? initial,
         TokenLifecycleOptions? options = null,

@@ -8,18 +8,10 @@ namespace Tether.Tests.Tokens;
 /// <summary>Probes with default settings: at most one per interval, deferred to its end rather than dropped.</summary>
 public sealed class TokenLifecycleProbeTests
 {
-    private static async Task<EngineHarness> RunningAsync(TimeSpan lifetime)
-    {
-        var harness = new EngineHarness(EngineHarness.Tokens("at-1", "rt-1", lifetime));
-        await harness.Engine.StartAsync(CancellationToken.None);
-        Assert.Equal(WorkloadStatus.Running, harness.Tracker.Status);
-        return harness;
-    }
-
     [Fact]
     public async Task GetTokenAsync_AuthRetryingInsideTheProbeInterval_WaitsForTheDeferredProbeNotForTheCadence()
     {
-        await using var h = await RunningAsync(TimeSpan.FromMinutes(2));
+        await using var h = await EngineHarness.RunningAsync(TimeSpan.FromMinutes(2));
         h.Handler.ThenStatus(HttpStatusCode.ServiceUnavailable);
         await h.AdvanceAsync(TimeSpan.FromMinutes(2));
         await Eventually.TrueAsync(() => h.Tracker.Status == WorkloadStatus.AuthRetrying, "auth_retrying");
@@ -43,7 +35,7 @@ public sealed class TokenLifecycleProbeTests
     [Fact]
     public async Task NotifyNetworkChanged_InsideTheProbeInterval_DeferredToItsEndNotDropped()
     {
-        await using var h = await RunningAsync(TimeSpan.FromMinutes(2));
+        await using var h = await EngineHarness.RunningAsync(TimeSpan.FromMinutes(2));
         h.Handler.ThenStatus(HttpStatusCode.Forbidden, "<html>WAF</html>");
         await h.AdvanceAsync(TimeSpan.FromMinutes(3));
         await Eventually.TrueAsync(() => h.Tracker.Status == WorkloadStatus.AuthRetrying, "auth_retrying");
@@ -67,7 +59,7 @@ public sealed class TokenLifecycleProbeTests
     public async Task GetTokenAsync_RequestEveryTwoSecondsThroughAnOutage_OneTokenRequestPerIntervalAndBackWithinFiveSeconds()
     {
         // A one-minute token is refreshed at 30 s: the 60 s outage from then on spans its expiry.
-        await using var h = await RunningAsync(TimeSpan.FromMinutes(1));
+        await using var h = await EngineHarness.RunningAsync(TimeSpan.FromMinutes(1));
         var outageStart = EngineHarness.Start + TimeSpan.FromSeconds(30);
         var healAt = outageStart + TimeSpan.FromSeconds(60);
         h.Handler.Then(_ => h.Time.GetUtcNow() < healAt

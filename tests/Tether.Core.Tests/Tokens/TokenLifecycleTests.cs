@@ -9,13 +9,8 @@ public sealed class TokenLifecycleTests
 {
     private static readonly TimeSpan Hour = TimeSpan.FromHours(1);
 
-    private static async Task<EngineHarness> RunningAsync(TokenLifecycleOptions? options = null, bool fromRegistration = true, TimeSpan? lifetime = null)
-    {
-        var harness = new EngineHarness(EngineHarness.Tokens("at-1", "rt-1", lifetime ?? Hour), options, clientFromRegistration: fromRegistration);
-        await harness.Engine.StartAsync(CancellationToken.None);
-        Assert.Equal(WorkloadStatus.Running, harness.Tracker.Status);
-        return harness;
-    }
+    private static Task<EngineHarness> RunningAsync(TokenLifecycleOptions? options = null, bool fromRegistration = true, TimeSpan? lifetime = null) =>
+        EngineHarness.RunningAsync(lifetime ?? Hour, options, fromRegistration);
 
     [Fact]
     public async Task StartAsync_StoredTokenStillGood_RunningWithoutCallingTheEndpoint()

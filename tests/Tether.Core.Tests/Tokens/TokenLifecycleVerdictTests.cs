@@ -8,18 +8,10 @@ namespace Tether.Tests.Tokens;
 /// <summary>A refused refresh while the token works, and how failures are logged.</summary>
 public sealed class TokenLifecycleVerdictTests
 {
-    private static async Task<EngineHarness> RunningAsync(TimeSpan lifetime)
-    {
-        var harness = new EngineHarness(EngineHarness.Tokens("at-1", "rt-1", lifetime));
-        await harness.Engine.StartAsync(CancellationToken.None);
-        Assert.Equal(WorkloadStatus.Running, harness.Tracker.Status);
-        return harness;
-    }
-
     [Fact]
     public async Task Monitor_InvalidGrantWhileTheTokenWorks_ServesUntilExpiryDegradedThenUnauthenticated()
     {
-        await using var h = await RunningAsync(TimeSpan.FromMinutes(2));
+        await using var h = await EngineHarness.RunningAsync(TimeSpan.FromMinutes(2));
         h.Handler.Then(_ => ScriptedHandler.Json(HttpStatusCode.BadRequest, """{"error":"invalid_grant","error_description":"grant revoked"}"""));
 
         await h.AdvanceAsync(TimeSpan.FromMinutes(1) + TimeSpan.FromSeconds(1));
@@ -48,7 +40,7 @@ public sealed class TokenLifecycleVerdictTests
     [Fact]
     public async Task RefreshAfterRejectionAsync_AfterARefusedRefresh_UnauthenticatedWithoutCallingTheEndpoint()
     {
-        await using var h = await RunningAsync(TimeSpan.FromMinutes(2));
+        await using var h = await EngineHarness.RunningAsync(TimeSpan.FromMinutes(2));
         h.Handler.ThenOAuthError("invalid_grant");
         await h.AdvanceAsync(TimeSpan.FromMinutes(1) + TimeSpan.FromSeconds(1));
         await Eventually.TrueAsync(() => h.Engine.RefreshRefused, "the verdict is applied");
@@ -64,7 +56,7 @@ public sealed class TokenLifecycleVerdictTests
     [Fact]
     public async Task Monitor_FailureLogs_LeaveOutFieldsWithoutAValue()
     {
-        await using var h = await RunningAsync(TimeSpan.FromMinutes(2));
+        await using var h = await EngineHarness.RunningAsync(TimeSpan.FromMinutes(2));
         h.Handler.ThenStatus(HttpStatusCode.Forbidden, "<html>WAF</html>")
             .Then(_ => throw new HttpRequestException(HttpRequestError.ConnectionError, "refused"))
             .Then(_ => ScriptedHandler.Json(HttpStatusCode.BadRequest, """{"error":"invalid_grant","error_description":"grant revoked"}"""));
