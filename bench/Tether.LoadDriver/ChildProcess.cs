@@ -9,17 +9,26 @@ namespace Tether.LoadDriver;
 internal static class ChildProcess
 {
     private const string HostPrefix = "TETHER_BENCH_HOST_";
-    private const string VariantPrefix = "TETHER_BENCH_B_";
 
     /// <summary>
     /// TETHER_BENCH_B_X=V: the settings of a second host, "tether-b", that <c>compare</c> then runs in the same rotation
     /// (null when none is set), so that a runtime setting is measured against the default side by side.
     /// </summary>
-    public static IReadOnlyDictionary<string, string>? Variant()
+    public static IReadOnlyDictionary<string, string>? Variant() => Variant('B');
+
+    /// <summary>
+    /// TETHER_BENCH_B_X=V … TETHER_BENCH_E_X=V: the settings of up to four more hosts (tether-b … tether-e), for the
+    /// benchmarks that measure several hosts over the same minutes (<c>idle</c>).
+    /// </summary>
+    public static IReadOnlyList<(string Name, IReadOnlyDictionary<string, string> Settings)> Variants() =>
+        [.. "BCDE".Select(letter => (Name: "tether-" + char.ToLowerInvariant(letter), Settings: Variant(letter))).Where(v => v.Settings is not null).Select(v => (v.Name, v.Settings!))];
+
+    private static IReadOnlyDictionary<string, string>? Variant(char letter)
     {
+        var prefix = $"TETHER_BENCH_{letter}_";
         var variant = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
-            .Where(e => ((string)e.Key).StartsWith(VariantPrefix, StringComparison.Ordinal) && ((string)e.Key).Length > VariantPrefix.Length)
-            .ToDictionary(e => ((string)e.Key)[VariantPrefix.Length..], e => (string)e.Value!, StringComparer.Ordinal);
+            .Where(e => ((string)e.Key).StartsWith(prefix, StringComparison.Ordinal) && ((string)e.Key).Length > prefix.Length)
+            .ToDictionary(e => ((string)e.Key)[prefix.Length..], e => (string)e.Value!, StringComparer.Ordinal);
         return variant.Count == 0 ? null : variant;
     }
 

@@ -1,91 +1,98 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Tether.Api;
-using Tether.Configuration;
-using Tether.Hosting;
 
 namespace Tether.LoadDriver;
 
 /// <summary>
-/// A host (in this process) with N OAuth workloads signed in against the sandbox (a child process, so that its memory
-/// is not counted): idle memory, CPU and threads once everything is running.
+/// <c>idle</c>: real Tether hosts, each a process of its own, with N OAuth workloads signed in through the CLI against
+/// the sandbox (a process of its own too): the host that <c>tether run</c> starts in the background, <c>tether serve</c>
+/// in the foreground as the login service runs it, and one more host per <c>TETHER_BENCH_B_…</c> … <c>TETHER_BENCH_E_…</c>
+/// setting. After a settle, every host is measured over the same minutes, so that a setting is compared side by side:
+/// CPU time from <c>/proc/PID/stat</c>, working set and threads from <c>/proc/PID/status</c>.
 /// </summary>
 internal static class IdleHost
 {
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan SampleEvery = TimeSpan.FromSeconds(10);
+
     public static async Task<int> RunAsync(int count, int seconds, CancellationToken cancellationToken)
     {
-        var home = Directory.CreateTempSubdirectory("tether-idle-");
-        Environment.SetEnvironmentVariable("TETHER_KEY_SOURCE", "file");
-        using var sandbox = Process.Start(ChildProcess.Tether(home.FullName, "sandbox", "--format", "json", "--token-lifetime", "1h"))!;
+        var sandboxHome = Directory.CreateTempSubdirectory("tether-idle-sandbox-");
+        using var sandbox = Process.Start(ChildProcess.Tether(sandboxHome.FullName, "sandbox", "--format", "json", "--token-lifetime", "1h"))!;
+        var hosts = new List<IdleHostChild>();
         try
         {
             var description = await sandbox.StandardOutput.ReadLineAsync(cancellationToken).AsTask().WaitAsync(TimeSpan.FromSeconds(60), cancellationToken)
                 ?? throw new InvalidOperationException("the sandbox printed nothing: " + await sandbox.StandardError.ReadToEndAsync(cancellationToken));
-            var mcpUrl = JsonDocument.Parse(description).RootElement.GetProperty("mcp_url").GetString()!;
-            var baseline = Figures.SettledWorkingSet();
-            await using var host = await TetherHost.StartAsync(
-                new TetherHostOptions { Paths = new TetherPaths(Path.Combine(home.FullName, "host")), Advertise = false, RestoreWorkloads = false }, cancellationToken);
-            using var browser = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = false });
-            var clock = Stopwatch.StartNew();
-            for (var i = 0; i < count; i++)
+            var mcpUrl = new Uri(JsonDocument.Parse(description).RootElement.GetProperty("mcp_url").GetString()!);
+            hosts.Add(await IdleHostChild.StartAsync("tether", null, foreground: false, cancellationToken));
+            hosts.Add(await IdleHostChild.StartAsync("tether-serve", null, foreground: true, cancellationToken));
+            foreach (var (name, settings) in ChildProcess.Variants())
             {
-                await host.Workloads.RunAsync(new RunWorkloadRequest { Url = mcpUrl, Name = $"w{i:000}" }, cancellationToken);
-                await SignInAsync(host, $"w{i:000}", browser, cancellationToken);
+                hosts.Add(await IdleHostChild.StartAsync(name, settings, foreground: false, cancellationToken));
             }
 
-            var views = host.Workloads.List(all: true);
-            var running = views.Count(v => v.Status == "running");
-            Figures.Line($"== {count} OAuth workloads in one host, signed in against the sandbox in {clock.Elapsed.TotalSeconds:0.0} s: {running} running");
-            foreach (var failed in views.Where(v => v.Status != "running"))
+            Figures.Line($"== {count} OAuth workloads in each of {hosts.Count} hosts, each host a process of its own ({ChildProcess.Describe()}); {Environment.ProcessorCount} cores, load average {CompareLoad.LoadAverage()}");
+            using var browser = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = false });
+            var clock = Stopwatch.StartNew();
+            var failures = await Task.WhenAll(hosts.Select(h => h.AddWorkloadsAsync(mcpUrl, count, browser, cancellationToken)));
+            Figures.Line($"signed in with tether run --skip-browser in {clock.Elapsed.TotalSeconds:0} s; load average {CompareLoad.LoadAverage()}");
+            foreach (var (host, failed) in hosts.Zip(failures))
             {
-                Figures.Line($"  {failed.Name}: {failed.Status} ({failed.StatusReason})");
+                Figures.Line($"{host.Name}: {host.Describe()}; {count - failed.Count} of {count} serving, pid {host.ProcessId}");
+                foreach (var line in failed)
+                {
+                    Figures.Line($"  {line}");
+                }
             }
 
             // Settle: start-up work (tiered JIT finishing, first timers) is not idle cost.
-            await Task.Delay(TimeSpan.FromSeconds(30), cancellationToken);
-            var settled = Figures.SettledWorkingSet();
-            using var self = Process.GetCurrentProcess();
-            var cpuBefore = self.TotalProcessorTime;
+            await Task.Delay(Settle, cancellationToken);
+            var settled = hosts.Select(h => ProcessStatus.Read(h.ProcessId)).ToArray();
+            var cpuBefore = hosts.Select(h => ProcessCpu.Seconds(h.ProcessId)).ToArray();
+            var peak = new long[hosts.Count];
+            var loadBefore = CompareLoad.LoadAverage();
             var wall = Stopwatch.StartNew();
-            await Task.Delay(TimeSpan.FromSeconds(seconds), cancellationToken);
-            self.Refresh();
-            var cpu = (self.TotalProcessorTime - cpuBefore).TotalMilliseconds / wall.Elapsed.TotalMilliseconds * 100;
-            Figures.Line($"idle over {seconds} s: CPU {cpu:0.00} % of one core, working set {Figures.Megabytes(self.WorkingSet64):0.0} MB (process before the host: {Figures.Megabytes(baseline):0.0} MB; after settling: {Figures.Megabytes(settled):0.0} MB), managed heap {Figures.Megabytes(GC.GetGCMemoryInfo().HeapSizeBytes):0.0} MB, threads {self.Threads.Count}");
-            var gc = GC.GetConfigurationVariables();
-            Figures.Line($"runtime: {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC, concurrent {System.Runtime.GCSettings.LatencyMode != System.Runtime.GCLatencyMode.Batch}, gen0 size {Environment.GetEnvironmentVariable("DOTNET_GCgen0size") ?? "default"}, GC committed {Figures.Megabytes(GC.GetGCMemoryInfo().TotalCommittedBytes):0.0} MB, invariant globalization {AppContext.TryGetSwitch("System.Globalization.Invariant", out var invariant) && invariant}, tiered PGO {(AppContext.TryGetSwitch("System.Runtime.TieredPGO", out var pgo) ? pgo.ToString() : "default")}");
-            Figures.Line($"goal: <= 0.2 % of one core and <= 120 MB over 2 minutes after the settle");
-            return running == count ? 0 : 1;
+            while (wall.Elapsed < TimeSpan.FromSeconds(seconds))
+            {
+                await Task.Delay(Min(SampleEvery, TimeSpan.FromSeconds(seconds) - wall.Elapsed), cancellationToken);
+                for (var i = 0; i < hosts.Count; i++)
+                {
+                    peak[i] = Math.Max(peak[i], ProcessStatus.Read(hosts[i].ProcessId)?.RssBytes ?? 0);
+                }
+            }
+
+            var elapsed = wall.Elapsed.TotalSeconds;
+            Figures.Line($"== idle over {elapsed:0} s after a {Settle.TotalSeconds:0} s settle (load average {loadBefore} at the start, {CompareLoad.LoadAverage()} at the end); working set = VmRSS");
+            var ok = failures.All(f => f.Count == 0);
+            for (var i = 0; i < hosts.Count; i++)
+            {
+                var cpu = (ProcessCpu.Seconds(hosts[i].ProcessId) - cpuBefore[i]) / elapsed * 100;
+                if (ProcessStatus.Read(hosts[i].ProcessId) is not { } end)
+                {
+                    Figures.Line($"{hosts[i].Name,-13} GONE: the host exited during the measurement");
+                    ok = false;
+                    continue;
+                }
+
+                Figures.Line($"{hosts[i].Name,-13} CPU {cpu:0.00} % of one core, working set {Figures.Megabytes(end.RssBytes):0.0} MB (highest sample {Figures.Megabytes(peak[i]):0.0}, after the settle {Figures.Megabytes(settled[i]?.RssBytes ?? 0):0.0}; own pages {Figures.Megabytes(end.AnonBytes):0.0} MB, mapped files {Figures.Megabytes(end.FileBytes):0.0} MB; peak since start {Figures.Megabytes(end.PeakBytes):0.0} MB), {end.Threads} threads");
+            }
+
+            Figures.Line($"goal: <= 0.2 % of one core and <= 120 MB working set over 2 minutes after the settle");
+            return ok ? 0 : 1;
         }
         finally
         {
+            foreach (var host in hosts)
+            {
+                await host.DisposeAsync();
+            }
+
             sandbox.Kill(entireProcessTree: true);
             await sandbox.WaitForExitAsync(CancellationToken.None);
-            home.Delete(recursive: true);
+            sandboxHome.Delete(recursive: true);
         }
     }
 
-    /// <summary>Waits (bounded) for the sign-in URL, then plays the browser: the sandbox approves at once and redirects to the callback.</summary>
-    private static async Task SignInAsync(TetherHost host, string name, HttpClient browser, CancellationToken cancellationToken)
-    {
-        using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        bound.CancelAfter(TimeSpan.FromSeconds(30));
-        var signedIn = false;
-        while (true)
-        {
-            var view = (await host.Workloads.GetAsync(name, bound.Token)).Workload;
-            if (view.Status is not ("starting" or "authenticating"))
-            {
-                return;
-            }
-
-            if (view.SignInUrl is { } url && !signedIn)
-            {
-                signedIn = true;
-                using var approved = await browser.GetAsync(new Uri(url), bound.Token);
-                using var landed = await browser.GetAsync(approved.Headers.Location!, bound.Token);
-            }
-
-            await Task.Delay(20, bound.Token);
-        }
-    }
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 }
