@@ -361,6 +361,11 @@ internal sealed class HostClient : IDisposable
 
         start.ArgumentList.Add("serve");
         start.ArgumentList.Add("--background");
+        foreach (var (name, value) in HostRuntimeSettings.Resolve())
+        {
+            start.Environment[name] = value;
+        }
+
         var process = Process.Start(start) ?? throw new CliException("the Tether host could not be started");
         process.StandardInput.Close();
         return process;

@@ -42,6 +42,9 @@ public sealed class ServiceCommandTests : IAsyncLifetime
         }
         _cli.Environment["PATH"] = bin + Path.PathSeparator + System.Environment.GetEnvironmentVariable("PATH");
 
+        // Not this machine's own value, if it has one: the unit then carries the CLI's default.
+        _cli.Environment["DOTNET_GCgen0size"] = "";
+
         var install = await _cli.RunAsync(["service", "install"], cancellationToken: Ct);
         Assert.True(install.ExitCode == 0, install.Stderr);
         var unit = Path.Combine(_home, ".config", "systemd", "user", "tether.service");
@@ -55,8 +58,8 @@ public sealed class ServiceCommandTests : IAsyncLifetime
         var exec = SystemdWords(Assert.Single(lines, l => l.StartsWith("ExecStart=", StringComparison.Ordinal))["ExecStart=".Length..]);
         Assert.True(Path.IsPathFullyQualified(exec[0]), exec[0]);
         Assert.Equal("serve", exec[^1]);
-        var environment = SystemdWords(Assert.Single(lines, l => l.StartsWith("Environment=", StringComparison.Ordinal))["Environment=".Length..]);
-        Assert.Equal([$"TETHER_HOME={_cli.Home}"], environment);
+        var environment = lines.Where(l => l.StartsWith("Environment=", StringComparison.Ordinal)).SelectMany(l => SystemdWords(l["Environment=".Length..])).ToList();
+        Assert.Equal([$"TETHER_HOME={_cli.Home}", "DOTNET_GCgen0size=0x400000"], environment);
 
         var again = await _cli.RunAsync(["service", "install"], cancellationToken: Ct);
         Assert.StartsWith("Already written", again.Stdout, StringComparison.Ordinal);
@@ -68,7 +71,11 @@ public sealed class ServiceCommandTests : IAsyncLifetime
             start.ArgumentList.Add(word);
         }
 
-        start.Environment["TETHER_HOME"] = environment[0]["TETHER_HOME=".Length..];
+        foreach (var assignment in environment)
+        {
+            start.Environment[assignment[..assignment.IndexOf('=', StringComparison.Ordinal)]] = assignment[(assignment.IndexOf('=', StringComparison.Ordinal) + 1)..];
+        }
+
         start.Environment["TETHER_KEY_SOURCE"] = "file";
         using var host = Process.Start(start)!;
         var output = new StringBuilder();

@@ -33,6 +33,12 @@ internal static class ServiceCommand
             environment["TETHER_HOME"] = Path.GetFullPath(home);
         }
 
+        // The same runtime settings as the host the CLI starts in the background.
+        foreach (var (name, value) in HostRuntimeSettings.Resolve())
+        {
+            environment[name] = value;
+        }
+
         var (file, text) = paths.Platform switch
         {
             ClientPlatform.Linux => (ServiceFiles.SystemdUnitPath(paths), ServiceFiles.SystemdUnit(command, environment)),
