@@ -65,6 +65,10 @@ internal static class ChildProcess
     /// <summary><paramref name="executable"/> (the build output through <c>dotnet</c> when <see langword="null"/>) with <paramref name="args"/>.</summary>
     public static ProcessStartInfo TetherAt(string? executable, string home, params string[] args) => Start(executable, home, null, args);
 
+    /// <summary><paramref name="executable"/> with <paramref name="environment"/> on top of the settings passed to every host.</summary>
+    public static ProcessStartInfo TetherAt(string? executable, string home, IReadOnlyDictionary<string, string>? environment, params string[] args) =>
+        Start(executable, home, environment, args);
+
     private static ProcessStartInfo Start(string? executable, string home, IReadOnlyDictionary<string, string>? environment, string[] args)
     {
         var start = new ProcessStartInfo(executable ?? "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

@@ -6,8 +6,8 @@ namespace Tether.LoadDriver;
 /// <summary>
 /// <c>idle</c>: real Tether hosts, each a process of its own, with N OAuth workloads signed in through the CLI against
 /// the sandbox (a process of its own too): the host that <c>tether run</c> starts in the background, <c>tether serve</c>
-/// in the foreground as the login service runs it, and one more host per <c>TETHER_BENCH_B_…</c> … <c>TETHER_BENCH_E_…</c>
-/// setting. After a settle, every host is measured over the same minutes, so that a setting is compared side by side:
+/// in the foreground as the login service runs it, one more host per <c>TETHER_BENCH_B_…</c> … <c>TETHER_BENCH_E_…</c>
+/// setting, and one of the build <c>TETHER_BENCH_BASELINE</c> names. After a settle, every host is measured over the same minutes, so that a setting is compared side by side:
 /// CPU time from <c>/proc/PID/stat</c>, working set and threads from <c>/proc/PID/status</c>.
 /// </summary>
 internal static class IdleHost
@@ -25,11 +25,16 @@ internal static class IdleHost
             var description = await sandbox.StandardOutput.ReadLineAsync(cancellationToken).AsTask().WaitAsync(TimeSpan.FromSeconds(60), cancellationToken)
                 ?? throw new InvalidOperationException("the sandbox printed nothing: " + await sandbox.StandardError.ReadToEndAsync(cancellationToken));
             var mcpUrl = new Uri(JsonDocument.Parse(description).RootElement.GetProperty("mcp_url").GetString()!);
-            hosts.Add(await IdleHostChild.StartAsync("tether", null, foreground: false, cancellationToken));
-            hosts.Add(await IdleHostChild.StartAsync("tether-serve", null, foreground: true, cancellationToken));
+            hosts.Add(await IdleHostChild.StartAsync("tether", ChildProcess.Installed, null, foreground: false, cancellationToken));
+            hosts.Add(await IdleHostChild.StartAsync("tether-serve", ChildProcess.Installed, null, foreground: true, cancellationToken));
             foreach (var (name, settings) in ChildProcess.Variants())
             {
-                hosts.Add(await IdleHostChild.StartAsync(name, settings, foreground: false, cancellationToken));
+                hosts.Add(await IdleHostChild.StartAsync(name, ChildProcess.Installed, settings, foreground: false, cancellationToken));
+            }
+
+            if (ChildProcess.Baseline is { } older)
+            {
+                hosts.Add(await IdleHostChild.StartAsync("baseline", older, null, foreground: false, cancellationToken));
             }
 
             Figures.Line($"== {count} OAuth workloads in each of {hosts.Count} hosts, each host a process of its own ({ChildProcess.Describe()}); {Environment.ProcessorCount} cores, load average {CompareLoad.LoadAverage()}");

@@ -15,10 +15,12 @@ internal sealed class IdleHostChild : IAsyncDisposable
     private readonly DirectoryInfo _home;
     private readonly IReadOnlyDictionary<string, string>? _settings;
     private readonly Process? _foreground;
+    private readonly string? _executable;
 
-    private IdleHostChild(string name, DirectoryInfo home, IReadOnlyDictionary<string, string>? settings, Process? foreground)
+    private IdleHostChild(string name, string? executable, DirectoryInfo home, IReadOnlyDictionary<string, string>? settings, Process? foreground)
     {
         Name = name;
+        _executable = executable;
         _home = home;
         _settings = settings;
         _foreground = foreground;
@@ -29,6 +31,7 @@ internal sealed class IdleHostChild : IAsyncDisposable
     /// <summary>How it was started, for the figures.</summary>
     public string Describe() =>
         (_foreground is null ? "started by tether run (tether serve --background)" : "tether serve in the foreground, as the login service runs it")
+        + (_executable == ChildProcess.Installed ? "" : ", of " + (_executable ?? ChildProcess.Describe()))
         + (_settings is null ? "" : ", with " + string.Join(' ', _settings.Select(e => e.Key + "=" + e.Value)));
 
     /// <summary>The host's process id (from its <c>host.json</c>); 0 before the first workload started it.</summary>
@@ -37,14 +40,15 @@ internal sealed class IdleHostChild : IAsyncDisposable
     /// <summary>
     /// A host that the first <c>tether run</c> starts in the background, or (<paramref name="foreground"/>) a
     /// <c>tether serve</c> started first, as a login service starts it; <paramref name="settings"/> go into its environment.
+    /// <paramref name="executable"/> is the <c>tether</c> to run (<see langword="null"/>: the build output).
     /// </summary>
-    public static async Task<IdleHostChild> StartAsync(string name, IReadOnlyDictionary<string, string>? settings, bool foreground, CancellationToken cancellationToken)
+    public static async Task<IdleHostChild> StartAsync(string name, string? executable, IReadOnlyDictionary<string, string>? settings, bool foreground, CancellationToken cancellationToken)
     {
         var home = Directory.CreateTempSubdirectory("tether-idle-");
         Process? serve = null;
         if (foreground)
         {
-            serve = Process.Start(ChildProcess.Tether(home.FullName, settings, "serve"))!;
+            serve = Process.Start(ChildProcess.TetherAt(executable, home.FullName, settings, "serve"))!;
 
             // Its console log is read and dropped, as a service manager's journal would take it.
             _ = serve.StandardOutput.BaseStream.CopyToAsync(Stream.Null, CancellationToken.None);
@@ -52,7 +56,7 @@ internal sealed class IdleHostChild : IAsyncDisposable
             await ListTiming.WaitForHostAsync(home.FullName, cancellationToken);
         }
 
-        return new IdleHostChild(name, home, settings, serve);
+        return new IdleHostChild(name, executable, home, settings, serve);
     }
 
     /// <summary>Adds and signs in <paramref name="count"/> workloads; returns the lines of those that did not end up serving.</summary>
@@ -73,7 +77,7 @@ internal sealed class IdleHostChild : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         var pid = ProcessId;
-        using (var stop = Process.Start(ChildProcess.Tether(_home.FullName, _settings, "serve", "--stop"))!)
+        using (var stop = Process.Start(ChildProcess.TetherAt(_executable, _home.FullName, _settings, "serve", "--stop"))!)
         {
             await stop.WaitForExitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60));
         }
@@ -93,7 +97,7 @@ internal sealed class IdleHostChild : IAsyncDisposable
     {
         using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         bound.CancelAfter(TimeSpan.FromSeconds(120));
-        using var run = Process.Start(ChildProcess.Tether(_home.FullName, _settings,
+        using var run = Process.Start(ChildProcess.TetherAt(_executable, _home.FullName, _settings,
             "run", mcpUrl.AbsoluteUri, "--name", workload, "--skip-browser", "--auth-timeout", "1m"))!;
         var output = run.StandardOutput.ReadToEndAsync(bound.Token);
         var said = new List<string>();
