@@ -1,0 +1,3 @@
+using Tether.Cli;
+
+return QuickCommands.TryRun(args) ?? FullCommandLine.Run(args);
