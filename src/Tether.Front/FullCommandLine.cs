@@ -83,7 +83,8 @@ internal static partial class FullCommandLine
                 return pointers;
             }
 
-            Console.Out.Flush();
+            // Nothing was written yet, and the console is left untouched (no terminal set-up to undo): the full command
+            // line starts on the streams exactly as this process got them.
             _ = ExecVe(path, Terminated(argv), Terminated(environment));
             return Marshal.GetLastPInvokeError();
         }
