@@ -47,7 +47,13 @@ public sealed class InstalledTool : IAsyncLifetime
               </packageSources>
             </configuration>
             """, Ct);
-        var install = await RunAsync("dotnet", ["tool", "install", "--tool-path", Path.Combine(Work, "tools"), "tether", "--configfile", config]);
+        await InstallAsync("tether", Path.Combine(Work, "tools"));
+    }
+
+    /// <summary>Installs <paramref name="packageId"/> from <see cref="Packages"/> only, into <paramref name="toolPath"/>.</summary>
+    public async Task InstallAsync(string packageId, string toolPath)
+    {
+        var install = await RunAsync("dotnet", ["tool", "install", "--tool-path", toolPath, packageId, "--configfile", Path.Combine(Work, "nuget.config")]);
         Assert.True(install.Code == 0, install.Output);
     }
 

@@ -26,6 +26,17 @@ public sealed class ToolPackageTests(InstalledTool tool) : IClassFixture<Install
     }
 
     [Fact]
+    public async Task PortablePackage_EveryOtherPlatform_RunsThroughDotnet()
+    {
+        Assert.SkipUnless(tool.Native, "the portable package is the only one here, and the test above ran it");
+        var toolPath = Path.Combine(tool.Work, "portable");
+        await tool.InstallAsync("tether.any", toolPath);
+        var version = await tool.RunAsync(Path.Combine(toolPath, OperatingSystem.IsWindows() ? "tether.exe" : "tether"), ["--version"]);
+        Assert.Equal(0, version.Code);
+        Assert.StartsWith(tool.Version, version.Output.Trim(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task NativeFrontEnd_HostWithAWorkload_ListAnswersAsTheFullCommandLineAndClientEntriesNameTheShim()
     {
         Assert.SkipUnless(tool.Native, "no clang here for NativeAOT: dotnet pack made the portable package only");
