@@ -19,7 +19,8 @@ internal static partial class FullCommandLine
     /// </summary>
     internal const string CommandVariable = "TETHER_COMMAND"; // InstalledCommand.FrontEndVariable in the full command line
 
-    public static int Run(string[] args)
+    /// <summary>Hands the process over, with <paramref name="handOver"/> (<c>NAME=VALUE</c>) added to its environment.</summary>
+    public static int Run(string[] args, IEnumerable<string> handOver)
     {
         var self = Environment.ProcessPath;
         var full = self is null ? null : Path.Combine(Path.GetDirectoryName(self)!, FileName);
@@ -32,7 +33,8 @@ internal static partial class FullCommandLine
         var environment = Environment.GetEnvironmentVariables().Cast<DictionaryEntry>()
             .Where(e => (string)e.Key != CommandVariable)
             .Select(e => $"{e.Key}={e.Value}")
-            .Append($"{CommandVariable}={InvokedAs(self!)}");
+            .Append($"{CommandVariable}={InvokedAs(self!)}")
+            .Concat(handOver);
         var error = Execute(full, [FileName, .. args], [.. environment]);
         Console.Error.WriteLine($"tether: cannot start {full}: {Marshal.GetPInvokeErrorMessage(error)}");
         return ExitCodes.Failed;
