@@ -37,7 +37,7 @@ public sealed class TableOutputTests
             Workload("tickets", "stopped", "stopped by the user", "https://tickets.example.com/mcp", TimeSpan.FromHours(3)),
         ];
 
-        var lines = Lines(output => ListCommand.Write(workloads, Now, output));
+        var lines = Lines(output => ListOutput.Write(workloads, Now, output));
 
         Assert.Equal(3, lines.Length);
         var header = lines[0];
@@ -61,7 +61,7 @@ public sealed class TableOutputTests
             Workload("docs", "error", "the server answered:\n502 Bad Gateway\r\nretry later", "https://docs.example.com/mcp", TimeSpan.FromSeconds(9)),
         ];
 
-        var lines = Lines(output => ListCommand.Write(workloads, Now, output));
+        var lines = Lines(output => ListOutput.Write(workloads, Now, output));
 
         Assert.Equal(2, lines.Length);
         Assert.Contains("error (the server answered: 502 Bad Gateway retry later)", lines[1], StringComparison.Ordinal);
@@ -70,7 +70,7 @@ public sealed class TableOutputTests
     [Fact]
     public void ListWrite_NoWorkloads_SaysHowToStartOne()
     {
-        Assert.Equal(["No workloads. Start one with: tether run URL"], Lines(output => ListCommand.Write([], Now, output)));
+        Assert.Equal(["No workloads. Start one with: tether run URL"], Lines(output => ListOutput.Write([], Now, output)));
     }
 
     [Fact]

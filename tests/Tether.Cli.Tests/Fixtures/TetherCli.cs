@@ -8,9 +8,15 @@ public sealed class TetherCli : IAsyncDisposable
 {
     private static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(6);
 
-    /// <summary>A throw-away home; with <paramref name="createHome"/> false it does not exist yet (a first run).</summary>
-    public TetherCli(bool createHome = true)
+    private readonly string? _executable;
+
+    /// <summary>
+    /// A throw-away home; with <paramref name="createHome"/> false it does not exist yet (a first run). With
+    /// <paramref name="executable"/>, that program (an installed tool's <c>tether</c>) instead of the build output.
+    /// </summary>
+    public TetherCli(bool createHome = true, string? executable = null)
     {
+        _executable = executable;
         Root = Directory.CreateTempSubdirectory("tether-cli-test-").FullName;
         Home = createHome ? Root : Path.Combine(Root, "state", "tether");
         Environment["TETHER_SERVER_ANSWER_WAIT"] = "5m";
@@ -29,14 +35,18 @@ public sealed class TetherCli : IAsyncDisposable
     /// <remarks><paramref name="onStarted"/> is handed the process id (to send it a signal, as Ctrl-C does).</remarks>
     public async Task<CliResult> RunAsync(IEnumerable<string> args, Func<string, Task>? onStderrLine = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default, bool stdoutLines = false, Action<int>? onStarted = null)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(_executable ?? "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "tether.dll"));
+        if (_executable is null)
+        {
+            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "tether.dll"));
+        }
+
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
@@ -67,7 +77,7 @@ public sealed class TetherCli : IAsyncDisposable
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"tether {string.Join(' ', start.ArgumentList.Skip(1))} did not finish in time; stderr: {stderr}");
+            throw new TimeoutException($"tether {string.Join(' ', start.ArgumentList.Skip(_executable is null ? 1 : 0))} did not finish in time; stderr: {stderr}");
         }
 
         return new CliResult(process.ExitCode, stdout.ToString(), stderr.ToString());

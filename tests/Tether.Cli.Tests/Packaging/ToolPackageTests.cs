@@ -1,95 +1,110 @@
-using System.Diagnostics;
-using System.Text;
+using System.Text.Json.Nodes;
+using ModelContextProtocol.Client;
+using ModelContextProtocol.Protocol;
+using Tether.Sandbox;
+using Tether.Tests.Fixtures;
 
 namespace Tether.Tests.Packaging;
 
-/// <summary>The CLI as users get it: <c>dotnet pack</c>, then <c>dotnet tool install</c> from that folder into a temporary tool path, then run.</summary>
-public sealed class ToolPackageTests : IDisposable
+/// <summary>The CLI as users get it: packed, installed into a temporary tool path, run by the path a shell finds.</summary>
+public sealed class ToolPackageTests(InstalledTool tool) : IClassFixture<InstalledTool>
 {
-    private static readonly TimeSpan StepLimit = TimeSpan.FromMinutes(20);
-    private readonly string _work = Directory.CreateTempSubdirectory("tether-tool-").FullName;
-
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public void Dispose() => Directory.Delete(_work, recursive: true);
 
     [Fact]
     public async Task PackAndInstall_TemporaryToolPath_TetherRunsAndSpeaksItsVersionAndCommands()
     {
-        var repo = RepositoryRoot();
-        var packages = Path.Combine(_work, "packages");
-        var pack = await RunAsync("dotnet", ["pack", Path.Combine(repo, "src", "Tether.Cli", "Tether.Cli.csproj"), "-c", "Release", "-o", packages, "-nologo"]);
-        Assert.True(pack.Code == 0, pack.Output);
-        var package = Assert.Single(Directory.GetFiles(packages, "tether.*.nupkg"));
-
-        // Only the folder as a source: a package of the same name elsewhere must not be the one installed.
-        var config = Path.Combine(_work, "nuget.config");
-        await File.WriteAllTextAsync(config, $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <clear />
-                <add key="local" value="{packages}" />
-              </packageSources>
-            </configuration>
-            """, Ct);
-        var tools = Path.Combine(_work, "tools");
-        var install = await RunAsync("dotnet", ["tool", "install", "--tool-path", tools, "tether", "--configfile", config]);
-        Assert.True(install.Code == 0, install.Output);
-
-        var tether = Path.Combine(tools, OperatingSystem.IsWindows() ? "tether.exe" : "tether");
-        var version = await RunAsync(tether, ["--version"]);
+        var version = await tool.RunAsync(tool.Command, ["--version"]);
         Assert.Equal(0, version.Code);
-        var expected = Path.GetFileNameWithoutExtension(package)["tether.".Length..];
-        Assert.StartsWith(expected, version.Output.Trim(), StringComparison.Ordinal);
+        Assert.StartsWith(tool.Version, version.Output.Trim(), StringComparison.Ordinal);
 
-        var help = await RunAsync(tether, ["--help"]);
+        var help = await tool.RunAsync(tool.Command, ["--help"]);
         Assert.Equal(0, help.Code);
+        Assert.Contains("Usage:\n  tether [command]", help.Output.ReplaceLineEndings("\n"), StringComparison.Ordinal);
         Assert.Contains("stdio", help.Output, StringComparison.Ordinal);
         Assert.Contains("client", help.Output, StringComparison.Ordinal);
     }
 
-    private static string RepositoryRoot()
+    [Fact]
+    public async Task PortablePackage_EveryOtherPlatform_RunsThroughDotnet()
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Tether.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Tether.slnx not found above " + AppContext.BaseDirectory);
+        Assert.SkipUnless(tool.Native, "the portable package is the only one here, and the test above ran it");
+        var toolPath = Path.Combine(tool.Work, "portable");
+        await tool.InstallAsync("tether.any", toolPath);
+        var version = await tool.RunAsync(Path.Combine(toolPath, OperatingSystem.IsWindows() ? "tether.exe" : "tether"), ["--version"]);
+        Assert.Equal(0, version.Code);
+        Assert.StartsWith(tool.Version, version.Output.Trim(), StringComparison.Ordinal);
     }
 
-    private async Task<(int Code, string Output)> RunAsync(string program, IEnumerable<string> args)
+    [Fact]
+    public async Task NativeFrontEnd_HostWithAWorkload_ListAnswersAsTheFullCommandLineAndClientEntriesNameTheShim()
     {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = _work };
-        foreach (var arg in args)
+        Assert.SkipUnless(tool.Native, "no clang here for NativeAOT: dotnet pack made the portable package only");
+        var front = new FileInfo(tool.Command).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? tool.Command;
+        if (OperatingSystem.IsLinux())
         {
-            start.ArgumentList.Add(arg);
+            Assert.Equal("\u007fELF"u8.ToArray(), File.ReadAllBytes(front)[..4]);
         }
 
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        start.Environment["TETHER_HOME"] = Path.Combine(_work, "home");
-        using var process = Process.Start(start)!;
-        var output = new StringBuilder();
-        var stdout = process.StandardOutput.ReadToEndAsync(Ct);
-        var stderr = process.StandardError.ReadToEndAsync(Ct);
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        limit.CancelAfter(StepLimit);
-        try
+        Assert.True(File.Exists(Path.Combine(Path.GetDirectoryName(front)!, "tether-cli")), "the full command line is beside the front end");
+
+        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { AccessTokenLifetime = TimeSpan.FromMinutes(10) }, Ct);
+        var userHome = Directory.CreateTempSubdirectory("tether-tool-user-").FullName;
+        await using var installed = new TetherCli(executable: tool.Command);
+        installed.Environment["HOME"] = userHome;
+        installed.Environment["XDG_CONFIG_HOME"] = Path.Combine(userHome, ".config");
+        await using var built = new TetherCli();
+        built.Environment["TETHER_HOME"] = installed.Home;
+
+        // Every command but list goes through the front end to the full command line: run starts the host and signs in.
+        var run = await installed.RunAsync(["run", sandbox.McpUrl.AbsoluteUri, "--name", "docs", "--skip-browser"], sandbox.SignsIn(Ct), cancellationToken: Ct);
+        Assert.True(run.ExitCode == 0, run.Stderr);
+
+        // list from the native front end: the same answer as the build output's full command line.
+        var quick = await installed.RunAsync(["list", "--all", "--format", "json"], cancellationToken: Ct);
+        var full = await built.RunAsync(["list", "--all", "--format", "json"], cancellationToken: Ct);
+        Assert.True(quick.ExitCode == 0, quick.Stderr);
+        Assert.Equal(full.Stdout, quick.Stdout);
+        Assert.Equal("docs", JsonNode.Parse(quick.Stdout)!.AsArray().Single()!["name"]!.GetValue<string>());
+        var table = (await installed.RunAsync(["list"], cancellationToken: Ct)).Stdout.Split('\n');
+        Assert.Equal((await built.RunAsync(["list"], cancellationToken: Ct)).Stdout.Split('\n')[0], table[0]);
+        Assert.Matches(@"^docs\s+running\s+http://127\.0\.0\.1:\d+/mcp\s", table[1]);
+
+        // The front end alone answers list by itself; anything else it hands on, and says so when it cannot.
+        var alone = Path.Combine(tool.Work, "alone", "tether");
+        Directory.CreateDirectory(Path.GetDirectoryName(alone)!);
+        File.Copy(front, alone);
+        await using (var lone = new TetherCli(executable: alone))
         {
-            await process.WaitForExitAsync(limit.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{program} {string.Join(' ', start.ArgumentList)} did not finish within {StepLimit}");
+            lone.Environment["TETHER_HOME"] = installed.Home;
+            var list = await lone.RunAsync(["list", "--all", "--format", "json"], cancellationToken: Ct);
+            Assert.True(list.ExitCode == 0, list.Stderr);
+            Assert.Equal(full.Stdout, list.Stdout);
+            var other = await lone.RunAsync(["--version"], cancellationToken: Ct);
+            Assert.Equal(1, other.ExitCode);
+            Assert.Contains("tether-cli", other.Stderr, StringComparison.Ordinal);
+            Assert.Contains("reinstall", other.Stderr, StringComparison.Ordinal);
+            Assert.Single(other.Stderr.Trim().Split('\n'));
         }
 
-        output.Append(await stdout).Append(await stderr);
-        return (process.ExitCode, output.ToString());
+        // A client's entry names the path the user started tether by (the tool's shim, which a tool update keeps),
+        // and runs: stdio through the front end to the full command line and back.
+        var add = await installed.RunAsync(["client", "add", "claude-desktop", "docs"], cancellationToken: Ct);
+        Assert.True(add.ExitCode == 0, add.Stderr);
+        var server = JsonNode.Parse(File.ReadAllText(Path.Combine(userHome, ".config", "Claude", "claude_desktop_config.json")))!["mcpServers"]!["docs"]!;
+        Assert.Equal(tool.Command, server["command"]!.GetValue<string>());
+        Assert.Equal(["stdio", "docs"], server["args"]!.AsArray().Select(a => a!.GetValue<string>()));
+        await using (var mcp = await McpClient.CreateAsync(new StdioClientTransport(new StdioClientTransportOptions
+        {
+            Command = server["command"]!.GetValue<string>(),
+            Arguments = ["stdio", "docs"],
+            EnvironmentVariables = new Dictionary<string, string?> { ["TETHER_HOME"] = installed.Home, ["TETHER_KEY_SOURCE"] = "file" },
+        }), cancellationToken: Ct))
+        {
+            var result = await mcp.CallToolAsync("echo", new Dictionary<string, object?> { ["message"] = "through the front end" }, cancellationToken: Ct);
+            Assert.Equal("through the front end", Assert.IsType<TextContentBlock>(Assert.Single(result.Content)).Text);
+        }
+
+        Directory.Delete(userHome, recursive: true);
     }
 }

@@ -36,7 +36,7 @@ public sealed class StdioBridgeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Stdio_ToolsAndStreamedTool_RelayedWithProgressInOrder()
+    public async Task Stdio_ToolsAndStreamedTool_AnsweredThroughTheSdkClient()
     {
         await RunSignedInAsync("docs");
         await using var mcp = await ConnectAsync("docs");
@@ -45,10 +45,12 @@ public sealed class StdioBridgeTests : IAsyncLifetime
         Assert.Contains(tools, t => t.Name == "echo");
         Assert.Equal("over stdio", await EchoAsync(mcp, "over stdio"));
 
-        var steps = new List<float>();
+        // With a progress token, so that the answer comes as an event stream. How many progress callbacks have run by
+        // the time the call returns is the SDK's business: its client hands each notification to a task of its own
+        // (seen on a busy machine: 2 of 4). That the bridge relays every one, in order, before the result is checked
+        // on the wire, in the next test.
         var streamed = await mcp.CallToolAsync("slow_stream", new Dictionary<string, object?> { ["steps"] = 4, ["delay_ms"] = 50 },
-            new SyncProgressOf(p => steps.Add(p.Progress)), cancellationToken: Ct);
-        Assert.True(steps.Count >= 3, $"progress notifications relayed before the result ({steps.Count})");
+            new SyncProgressOf(_ => { }), cancellationToken: Ct);
         Assert.Contains("done after 4 steps", Text(streamed), StringComparison.Ordinal);
     }
 

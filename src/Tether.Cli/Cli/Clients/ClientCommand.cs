@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Reflection;
 
 namespace Tether.Cli;
 
@@ -82,18 +81,10 @@ internal static class ClientCommand
         return command;
     }
 
-    /// <summary>The entry for this installation: the absolute path of the running tether (or dotnet and tether.dll).</summary>
+    /// <summary>The entry for this installation: <c>tether stdio NAME</c> as <see cref="InstalledCommand"/> starts it.</summary>
     internal static ClientEntry Entry(string name, string url)
     {
-        var process = Environment.ProcessPath ?? throw new CliException("cannot find the tether executable's path");
-        var arguments = new List<string>();
-        if (Path.GetFileNameWithoutExtension(process).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
-        {
-            arguments.Add(Assembly.GetEntryAssembly()!.Location);
-        }
-
-        arguments.Add("stdio");
-        arguments.Add(name);
+        var words = InstalledCommand.With("stdio", name);
         var environment = new Dictionary<string, string>(StringComparer.Ordinal);
         if (Environment.GetEnvironmentVariable("TETHER_HOME") is { Length: > 0 } home)
         {
@@ -101,6 +92,6 @@ internal static class ClientCommand
             environment["TETHER_HOME"] = Path.GetFullPath(home);
         }
 
-        return new ClientEntry(name, url, process, arguments, environment);
+        return new ClientEntry(name, url, words[0], [.. words.Skip(1)], environment);
     }
 }

@@ -35,7 +35,7 @@ internal static class QuickCommands
                 every = ApiReader.Workloads(json.RootElement);
             }
 
-            ListCommand.Print(every, options.All, options.Json);
+            ListOutput.Print(every, options.All, options.Json);
             return ExitCodes.Ok;
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or TetherHomeException)

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Reflection;
 using Tether.Configuration;
 
 namespace Tether.Cli;
@@ -109,18 +108,7 @@ internal static class ServiceCommand
     }
 
     /// <summary>The absolute command line of <c>tether serve</c> for this installation.</summary>
-    internal static IReadOnlyList<string> ServeCommandLine()
-    {
-        var process = Environment.ProcessPath ?? throw new CliException("cannot find the tether executable's path");
-        var words = new List<string> { process };
-        if (Path.GetFileNameWithoutExtension(process).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
-        {
-            words.Add(Assembly.GetEntryAssembly()!.Location);
-        }
-
-        words.Add("serve");
-        return words;
-    }
+    internal static IReadOnlyList<string> ServeCommandLine() => InstalledCommand.With("serve");
 
     private static bool OnPath(string program) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)

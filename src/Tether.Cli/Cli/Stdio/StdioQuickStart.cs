@@ -24,17 +24,35 @@ internal static class StdioQuickStart
 {
     private const int MaxLine = 1024 * 1024;
 
-    /// <summary>What was done, or <see langword="null"/> when nothing was (not <c>stdio NAME</c>, or no serving workload).</summary>
-    public static StdioStart? TryStart(string[] args)
+    /// <summary>
+    /// What was done, or <see langword="null"/> when nothing was (not <c>stdio NAME</c>, or no serving workload); what
+    /// the native front end did, when it handed <c>stdio NAME</c> over.
+    /// </summary>
+    /// <param name="args">The command line.</param>
+    /// <param name="toHandOver">
+    /// In the native front end, which hands the process over afterwards: read stdin no further than the first line
+    /// (one byte at a time, at most <see cref="StdioHandOver.MaxUnread"/>), so that what it read fits the hand-over,
+    /// and only from a client's pipe, never a terminal.
+    /// </param>
+    public static StdioStart? TryStart(string[] args, bool toHandOver = false)
     {
-        if (args is not ["stdio", var name] || name.StartsWith('-') || StdioTarget.LooksLikeUrl(name)
-            || ServingEndpoint(name) is not { } endpoint)
+        if (args is not ["stdio", var name] || name.StartsWith('-') || StdioArgument.LooksLikeUrl(name))
+        {
+            return null;
+        }
+
+        if (!toHandOver && StdioHandOver.TryTake(name) is { } handedOver)
+        {
+            return handedOver;
+        }
+
+        if ((toHandOver && !Console.IsInputRedirected) || ServingEndpoint(name) is not { } endpoint)
         {
             return null;
         }
 
         var stdin = Console.OpenStandardInput();
-        var read = ReadLine(stdin, out var lineLength);
+        var read = toHandOver ? ReadFirstLineOnly(stdin, out var lineLength) : ReadLine(stdin, out lineLength);
         try
         {
             if (lineLength > 0 && Relay(endpoint, read.AsSpan(0, lineLength)) is { } session)
@@ -105,6 +123,28 @@ internal static class StdioQuickStart
                 Array.Resize(ref buffer, buffer.Length * 2);
             }
         }
+    }
+
+    /// <summary>
+    /// Reads stdin one byte at a time up to the end of its first line, so that nothing after it is taken from the
+    /// client's pipe; gives up after <see cref="StdioHandOver.MaxUnread"/> bytes (<paramref name="lineLength"/> -1).
+    /// </summary>
+    private static byte[] ReadFirstLineOnly(Stream stdin, out int lineLength)
+    {
+        var line = new MemoryStream();
+        var one = new byte[1];
+        while (line.Length < StdioHandOver.MaxUnread && stdin.Read(one, 0, 1) == 1)
+        {
+            line.WriteByte(one[0]);
+            if (one[0] == (byte)'\n')
+            {
+                lineLength = (int)line.Length - 1;
+                return line.ToArray();
+            }
+        }
+
+        lineLength = -1;
+        return line.ToArray();
     }
 
     /// <summary>Relays an <c>initialize</c> request and writes its answer; <see langword="null"/> when it did not (nothing written).</summary>

@@ -29,9 +29,6 @@ internal sealed class StdioTarget : IDisposable
     /// <summary>The workload's name once known (the argument until then).</summary>
     public string Name => _name;
 
-    public static bool LooksLikeUrl(string value) =>
-        Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp);
-
     /// <summary>The workload, serving or settled: started if stopped, created if new, waited for while signing in.</summary>
     public async Task<WorkloadView> EnsureAsync(CancellationToken cancellationToken)
     {
@@ -70,7 +67,7 @@ internal sealed class StdioTarget : IDisposable
 
     private async Task<WorkloadView> EnsureUnlockedAsync(HostClient host, CancellationToken cancellationToken)
     {
-        var view = LooksLikeUrl(_argument) ? await FindOrCreateAsync(host, cancellationToken) : (await host.GetAsync(_argument, cancellationToken)).Workload;
+        var view = StdioArgument.LooksLikeUrl(_argument) ? await FindOrCreateAsync(host, cancellationToken) : (await host.GetAsync(_argument, cancellationToken)).Workload;
         if (StatusText.Is(view.Status, WorkloadStatus.Stopped) || StatusText.Is(view.Status, WorkloadStatus.Error))
         {
             await Console.Error.WriteLineAsync($"tether: starting {view.Name} ({view.Status})");
