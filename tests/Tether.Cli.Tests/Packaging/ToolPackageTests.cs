@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json.Nodes;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
@@ -37,7 +38,7 @@ public sealed class ToolPackageTests(InstalledTool tool) : IClassFixture<Install
     }
 
     [Fact]
-    public async Task NativeFrontEnd_HostWithAWorkload_ListAnswersAsTheFullCommandLineAndClientEntriesNameTheShim()
+    public async Task NativeFrontEnd_HostWithAWorkload_ListAndStdioInitializeAnsweredNativelyClientEntriesNameTheShim()
     {
         Assert.SkipUnless(tool.Native, "no clang here for NativeAOT: dotnet pack made the portable package only");
         var front = new FileInfo(tool.Command).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? tool.Command;
@@ -105,6 +106,49 @@ public sealed class ToolPackageTests(InstalledTool tool) : IClassFixture<Install
             Assert.Equal("through the front end", Assert.IsType<TextContentBlock>(Assert.Single(result.Content)).Text);
         }
 
+        // A client that opens with initialize (as Claude Desktop does) gets its answer from the front end, and the rest
+        // of the session from the full command line: the same session, on the same pipes.
+        await RawStdioSessionAsync(installed.Home);
         Directory.Delete(userHome, recursive: true);
+    }
+
+    private async Task RawStdioSessionAsync(string home)
+    {
+        var start = new ProcessStartInfo(tool.Command) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add("stdio");
+        start.ArgumentList.Add("docs");
+        start.Environment["TETHER_HOME"] = home;
+        start.Environment["TETHER_KEY_SOURCE"] = "file";
+        using var bridge = Process.Start(start)!;
+        var stderr = bridge.StandardError.ReadToEndAsync(Ct);
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        limit.CancelAfter(TimeSpan.FromMinutes(2));
+        try
+        {
+            await bridge.StandardInput.WriteLineAsync("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}""");
+            await bridge.StandardInput.FlushAsync(Ct);
+            var initialized = await bridge.StandardOutput.ReadLineAsync(limit.Token);
+            Assert.Equal(1, JsonNode.Parse(initialized!)!["id"]!.GetValue<int>());
+            Assert.NotNull(JsonNode.Parse(initialized!)!["result"]!["serverInfo"]);
+
+            await bridge.StandardInput.WriteLineAsync("""{"jsonrpc":"2.0","method":"notifications/initialized"}""");
+            await bridge.StandardInput.WriteLineAsync("""{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"echo","arguments":{"message":"after the hand-over"}}}""");
+            await bridge.StandardInput.FlushAsync(Ct);
+            var answer = JsonNode.Parse((await bridge.StandardOutput.ReadLineAsync(limit.Token))!)!;
+            Assert.Equal(2, answer["id"]!.GetValue<int>());
+            Assert.Equal("after the hand-over", answer["result"]!["content"]![0]!["text"]!.GetValue<string>());
+
+            bridge.StandardInput.Close();
+            await bridge.WaitForExitAsync(limit.Token);
+            Assert.Equal(0, bridge.ExitCode);
+            Assert.DoesNotContain("Exception", await stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (!bridge.HasExited)
+            {
+                bridge.Kill(entireProcessTree: true);
+            }
+        }
     }
 }
