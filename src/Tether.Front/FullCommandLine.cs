@@ -19,8 +19,8 @@ internal static partial class FullCommandLine
     /// </summary>
     internal const string CommandVariable = "TETHER_COMMAND"; // InstalledCommand.FrontEndVariable in the full command line
 
-    /// <summary>Hands the process over, with <paramref name="handOver"/> (<c>NAME=VALUE</c>) added to its environment.</summary>
-    public static int Run(string[] args, IEnumerable<string> handOver)
+    /// <summary>Hands the process over, with <paramref name="handOver"/> set in its environment (replacing any value there).</summary>
+    public static int Run(string[] args, IReadOnlyList<KeyValuePair<string, string>> handOver)
     {
         var self = Environment.ProcessPath;
         var full = self is null ? null : Path.Combine(Path.GetDirectoryName(self)!, FileName);
@@ -30,11 +30,11 @@ internal static partial class FullCommandLine
             return ExitCodes.Failed;
         }
 
+        var set = handOver.Append(new(CommandVariable, InvokedAs(self!))).ToList();
         var environment = Environment.GetEnvironmentVariables().Cast<DictionaryEntry>()
-            .Where(e => (string)e.Key != CommandVariable)
+            .Where(e => !set.Exists(s => s.Key == (string)e.Key))
             .Select(e => $"{e.Key}={e.Value}")
-            .Append($"{CommandVariable}={InvokedAs(self!)}")
-            .Concat(handOver);
+            .Concat(set.Select(s => $"{s.Key}={s.Value}"));
         var error = Execute(full, [FileName, .. args], [.. environment]);
         Console.Error.WriteLine($"tether: cannot start {full}: {Marshal.GetPInvokeErrorMessage(error)}");
         return ExitCodes.Failed;

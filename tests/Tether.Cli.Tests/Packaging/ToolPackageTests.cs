@@ -112,6 +112,44 @@ public sealed class ToolPackageTests(InstalledTool tool) : IClassFixture<Install
         Directory.Delete(userHome, recursive: true);
     }
 
+    [Fact]
+    public async Task NativeFrontEnd_ServeStartedByHand_HostGetsTheGen0BudgetTheCliGivesItsHosts()
+    {
+        Assert.SkipUnless(tool.Native && OperatingSystem.IsLinux(), "the front end's hand-over, read from /proc");
+        await using var cli = new TetherCli(executable: tool.Command);
+        var start = new ProcessStartInfo(tool.Command) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add("serve");
+        start.Environment["TETHER_HOME"] = cli.Home;
+        start.Environment["TETHER_KEY_SOURCE"] = "file";
+        start.Environment.Remove("DOTNET_GCgen0size");
+        using var serve = Process.Start(start)!;
+        var output = serve.StandardOutput.ReadToEndAsync(Ct);
+        var errors = serve.StandardError.ReadToEndAsync(Ct);
+        try
+        {
+            var hostFile = Path.Combine(cli.Home, "host.json");
+            await Eventually.TrueAsync(() => Task.FromResult(File.Exists(hostFile) || serve.HasExited), "the host wrote host.json", TimeSpan.FromMinutes(2));
+            if (serve.HasExited)
+            {
+                Assert.Fail($"tether serve ended ({serve.ExitCode}): {await errors}");
+            }
+
+            var environment = (await File.ReadAllTextAsync($"/proc/{serve.Id}/environ", Ct)).Split('\0');
+            Assert.Contains("DOTNET_GCgen0size=0x400000", environment);
+            Assert.Contains("TETHER_COMMAND=" + tool.Command, environment);
+        }
+        finally
+        {
+            await cli.RunAsync(["serve", "--stop"], cancellationToken: Ct);
+            if (!serve.WaitForExit(TimeSpan.FromSeconds(30)))
+            {
+                serve.Kill(entireProcessTree: true);
+            }
+
+            await Task.WhenAll(output, errors).WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        }
+    }
+
     private async Task RawStdioSessionAsync(string home)
     {
         var start = new ProcessStartInfo(tool.Command) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

@@ -48,12 +48,11 @@ public sealed class StdioHandOverTests
         Assert.Null(Environment.GetEnvironmentVariable("TETHER_STDIO_UNREAD"));
     }
 
-    private static void Set(IEnumerable<string> variables)
+    private static void Set(IEnumerable<KeyValuePair<string, string>> variables)
     {
-        foreach (var variable in variables)
+        foreach (var (name, value) in variables)
         {
-            var equals = variable.IndexOf('=', StringComparison.Ordinal);
-            Environment.SetEnvironmentVariable(variable[..equals], variable[(equals + 1)..]);
+            Environment.SetEnvironmentVariable(name, value);
         }
     }
 }

@@ -16,10 +16,10 @@ internal static class StdioHandOver
     /// <summary>The most a hand-over carries: one environment string must stay under 128 KiB on Linux, base64 included.</summary>
     internal const int MaxUnread = 64 * 1024;
 
-    /// <summary>The variables that hand <paramref name="started"/> over, as <c>NAME=VALUE</c>.</summary>
-    public static IEnumerable<string> Variables(StdioStart started)
+    /// <summary>The variables that hand <paramref name="started"/> over.</summary>
+    public static IEnumerable<KeyValuePair<string, string>> Variables(StdioStart started)
     {
-        yield return $"{UnreadVariable}={Convert.ToBase64String(started.Unread)}";
+        yield return new(UnreadVariable, Convert.ToBase64String(started.Unread));
         if (started.Session is { } session)
         {
             using var json = new MemoryStream();
@@ -31,7 +31,7 @@ internal static class StdioHandOver
                 writer.WriteEndObject();
             }
 
-            yield return $"{SessionVariable}={Encoding.UTF8.GetString(json.ToArray())}";
+            yield return new(SessionVariable, Encoding.UTF8.GetString(json.ToArray()));
         }
     }
 
