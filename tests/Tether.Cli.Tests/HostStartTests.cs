@@ -140,7 +140,22 @@ public sealed class HostStartTests : IAsyncLifetime
     {
         await using var cli = new TetherCli();
         string[] args = ["run", _sandbox.McpUrl.AbsoluteUri, "--name", "fg", "--skip-browser", "--foreground"];
-        var first = cli.RunAsync(args, _sandbox.SignsIn(Ct), cancellationToken: Ct);
+        // The sign-in URL is printed once the foreground host holds the home. A 'list' before that would start a
+        // background host of its own, and the foreground run would then rightly refuse.
+        var signInSeen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var signsIn = _sandbox.SignsIn(Ct);
+        var first = cli.RunAsync(args, async line =>
+        {
+            await signsIn(line);
+            if (line.Contains("/authorize?", StringComparison.Ordinal))
+            {
+                signInSeen.TrySetResult();
+            }
+        }, cancellationToken: Ct);
+        if (await Task.WhenAny(signInSeen.Task, first) == first)
+        {
+            Assert.Fail($"the foreground run ended before its sign-in: {(await first).Stderr}");
+        }
 
         // The foreground host serves the CLI like any host; 'serve --stop' ends it as Ctrl-C would.
         await Eventually.TrueAsync(async () => await StatusAsync(cli, "fg") == "running", "fg running in the foreground", TimeSpan.FromMinutes(2));
