@@ -113,6 +113,24 @@ public sealed class ToolPackageTests(InstalledTool tool) : IClassFixture<Install
     }
 
     [Fact]
+    public async Task NativeFrontEnd_StdioWhileNoHostRuns_HandedOnAndTheFullCommandLineStartsTheHostAndServes()
+    {
+        Assert.SkipUnless(tool.Native, "no clang here for NativeAOT: dotnet pack made the portable package only");
+        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { AccessTokenLifetime = TimeSpan.FromMinutes(10) }, Ct);
+        await using var built = new TetherCli();
+        var run = await built.RunAsync(["run", sandbox.McpUrl.AbsoluteUri, "--name", "docs", "--skip-browser"], sandbox.SignsIn(Ct), cancellationToken: Ct);
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.Equal(0, (await built.RunAsync(["serve", "--stop"], cancellationToken: Ct)).ExitCode);
+        var hostFile = Path.Combine(built.Home, "host.json");
+        await Eventually.TrueAsync(() => Task.FromResult(!File.Exists(hostFile)), "the host stopped", TimeSpan.FromMinutes(1));
+
+        // As a client starting at login finds it: no host. The front end reads nothing and hands the command on.
+        await RawStdioSessionAsync(built.Home);
+
+        Assert.True(File.Exists(hostFile), "the full command line started a host for the workload");
+    }
+
+    [Fact]
     public async Task NativeFrontEnd_ServeStartedByHand_HostGetsTheGen0BudgetTheCliGivesItsHosts()
     {
         Assert.SkipUnless(tool.Native && OperatingSystem.IsLinux(), "the front end's hand-over, read from /proc");
