@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 
 namespace Tether.LoadDriver;
 
@@ -33,18 +34,39 @@ internal static class LoadCommands
 
         int Get(string name, int fallback) => options.TryGetValue(name, out var value) ? value : fallback;
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(15));
-        return args[0] switch
+
+        // Ctrl-C or a kill ends the run through its cancellation, so that the servers, nginx and hosts it started are
+        // stopped by their owners on the way out instead of outliving the driver; a second signal ends it at once.
+        Action<PosixSignalContext> stop = context =>
         {
-            "compare" => await CompareLoad.RunAsync(Get("seconds", 5), Get("rounds", 3), Get("warmup", 3), timeout.Token),
-            "proxy" => await ProxyLoad.RunAsync(Get("concurrency", 32), Get("seconds", 10), Get("warmup", 8), timeout.Token),
-            "warm" => await WarmStart.RunAsync(Get("runs", 3), timeout.Token),
-            "sse" => await SseLoad.RunAsync(Get("megabytes", 100), timeout.Token),
-            "idle" => await IdleHost.RunAsync(Get("workloads", 100), Get("seconds", 120), timeout.Token),
-            "list" => await ListTiming.RunAsync(Get("runs", 20), timeout.Token),
-            "stdio" => await StdioLoad.RunAsync(Get("runs", 10), Get("calls", 500), timeout.Token),
+            context.Cancel = !timeout.IsCancellationRequested;
+            timeout.Cancel();
+        };
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, stop);
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, stop);
+        try
+        {
+            return await RunCommandAsync(args[0], Get, timeout.Token);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            await Console.Error.WriteLineAsync("stopped before the end (signal or the 15-minute limit); what it started was stopped");
+            return 130;
+        }
+    }
+
+    private static async Task<int> RunCommandAsync(string command, Func<string, int, int> get, CancellationToken timeout) =>
+        command switch
+        {
+            "compare" => await CompareLoad.RunAsync(get("seconds", 5), get("rounds", 3), get("warmup", 3), timeout),
+            "proxy" => await ProxyLoad.RunAsync(get("concurrency", 32), get("seconds", 10), get("warmup", 8), timeout),
+            "warm" => await WarmStart.RunAsync(get("runs", 3), timeout),
+            "sse" => await SseLoad.RunAsync(get("megabytes", 100), timeout),
+            "idle" => await IdleHost.RunAsync(get("workloads", 100), get("seconds", 120), timeout),
+            "list" => await ListTiming.RunAsync(get("runs", 20), timeout),
+            "stdio" => await StdioLoad.RunAsync(get("runs", 10), get("calls", 500), timeout),
             _ => await UsageAsync(),
         };
-    }
 
     private static async Task<int> UsageAsync()
     {
