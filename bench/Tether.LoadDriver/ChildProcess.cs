@@ -32,15 +32,21 @@ internal static class ChildProcess
         return variant.Count == 0 ? null : variant;
     }
 
-    /// <summary>The built tether.dll, found from this program's folder up to the repository root.</summary>
+    /// <summary>The built tether.dll, in the repository this program was built in.</summary>
     public static string TetherDll()
+    {
+        var dll = Path.Combine(RepositoryRoot(), "src", "Tether.Cli", "bin", "Release", "net10.0", "tether.dll");
+        return File.Exists(dll) ? dll : throw new InvalidOperationException($"{dll} is missing: run 'dotnet build -c Release' first");
+    }
+
+    /// <summary>The repository root (the folder of Tether.slnx), found from this program's folder upwards.</summary>
+    public static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             if (File.Exists(Path.Combine(dir.FullName, "Tether.slnx")))
             {
-                var dll = Path.Combine(dir.FullName, "src", "Tether.Cli", "bin", "Release", "net10.0", "tether.dll");
-                return File.Exists(dll) ? dll : throw new InvalidOperationException($"{dll} is missing: run 'dotnet build -c Release' first");
+                return dir.FullName;
             }
         }
 

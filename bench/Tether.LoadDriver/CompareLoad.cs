@@ -3,7 +3,8 @@ namespace Tether.LoadDriver;
 /// <summary>
 /// <c>compare</c>: the same MCP traffic straight to a server, through nginx injecting the bearer, and through a
 /// workload's local endpoint in Tether's real background host, each server and proxy in a process of its own. The load
-/// is generated twice: from this process, then from a generator in a process of its own. For a <c>tools/call</c>
+/// is generated three times: from this process, from a generator in a process of its own, and from a Node MCP client
+/// (the MCP TypeScript SDK, when <c>bench/node-client/install.sh</c> has run). For a <c>tools/call</c>
 /// answered with JSON and one answered with an event stream, at each concurrency: a warm-up of every target, then rounds
 /// in which the three run one after another in a rotating order, so that whatever else the machine does falls on all
 /// three alike. Throughput is the median round; latency percentiles are over all rounds; each proxy's CPU time per
@@ -45,6 +46,20 @@ internal static class CompareLoad
         using (var generator = GeneratorChild.Start())
         {
             ok &= await run.AllAsync("load from another process", generator.Target, upstream.Url, nginx.Url, tether.Url, tetherB?.Url, cancellationToken);
+        }
+
+        // As the users see it: a Node MCP client (the MCP TypeScript SDK), whose own time per call is part of
+        // every figure, as it is for the clients people run.
+        using (var node = GeneratorChild.StartNode())
+        {
+            if (node is null)
+            {
+                Figures.Line($"== load from a Node MCP client: skipped (run bench/node-client/install.sh first)");
+            }
+            else
+            {
+                ok &= await run.AllAsync("load from a Node MCP client (MCP TypeScript SDK)", node.Target, upstream.Url, nginx.Url, tether.Url, tetherB?.Url, cancellationToken);
+            }
         }
 
         Figures.Line($"== summary (load average at the end {LoadAverage()})");

@@ -15,12 +15,29 @@ internal sealed class GeneratorChild : IDisposable
 
     private GeneratorChild(Process process) => _process = process;
 
-    public static GeneratorChild Start()
+    public static GeneratorChild Start() => Start("dotnet", typeof(GeneratorChild).Assembly.Location, "generator-child");
+
+    /// <summary>
+    /// The same protocol answered by a Node MCP client (the MCP TypeScript SDK, <c>bench/node-client</c>), or
+    /// <see langword="null"/> when <c>bench/node-client/install.sh</c> has not been run.
+    /// </summary>
+    public static GeneratorChild? StartNode()
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
-        start.ArgumentList.Add(typeof(GeneratorChild).Assembly.Location);
-        start.ArgumentList.Add("generator-child");
-        return new GeneratorChild(Process.Start(start) ?? throw new InvalidOperationException("could not start the load generator"));
+        var folder = Path.Combine(ChildProcess.RepositoryRoot(), "bench", "node-client");
+        return Directory.Exists(Path.Combine(folder, "node_modules", "@modelcontextprotocol", "sdk"))
+            ? Start("node", "--no-warnings", Path.Combine(folder, "generator.mjs"))
+            : null;
+    }
+
+    private static GeneratorChild Start(string program, params string[] args)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        return new GeneratorChild(Process.Start(start) ?? throw new InvalidOperationException($"could not start the load generator ({program})"));
     }
 
     /// <summary>A session in the child process.</summary>

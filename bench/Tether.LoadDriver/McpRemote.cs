@@ -8,16 +8,8 @@ internal static class McpRemote
     /// <summary>Its proxy.js, or <see langword="null"/> when it is not installed.</summary>
     public static string? Find()
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Tether.slnx")))
-            {
-                var proxy = Path.Combine(dir.FullName, "bench", "mcp-remote", "node_modules", "mcp-remote", "dist", "proxy.js");
-                return File.Exists(proxy) ? proxy : null;
-            }
-        }
-
-        return null;
+        var proxy = Path.Combine(ChildProcess.RepositoryRoot(), "bench", "mcp-remote", "node_modules", "mcp-remote", "dist", "proxy.js");
+        return File.Exists(proxy) ? proxy : null;
     }
 
     public static ProcessStartInfo Start(string proxy, Uri server, string token, string home)
