@@ -21,17 +21,21 @@ public static class WorkloadStatusNames
     /// <summary>Parses a wire name; <see langword="false"/> for anything else.</summary>
     public static bool TryParse(string? value, out WorkloadStatus status)
     {
-        foreach (var candidate in Enum.GetValues<WorkloadStatus>())
+        WorkloadStatus? parsed = value switch
         {
-            if (string.Equals(candidate.ToWire(), value, StringComparison.Ordinal))
-            {
-                status = candidate;
-                return true;
-            }
-        }
-
-        status = default;
-        return false;
+            "starting" => WorkloadStatus.Starting,
+            "authenticating" => WorkloadStatus.Authenticating,
+            "running" => WorkloadStatus.Running,
+            "auth_retrying" => WorkloadStatus.AuthRetrying,
+            "unauthenticated" => WorkloadStatus.Unauthenticated,
+            "stopping" => WorkloadStatus.Stopping,
+            "stopped" => WorkloadStatus.Stopped,
+            "removing" => WorkloadStatus.Removing,
+            "error" => WorkloadStatus.Error,
+            _ => null,
+        };
+        status = parsed.GetValueOrDefault();
+        return parsed.HasValue;
     }
 
     /// <summary>

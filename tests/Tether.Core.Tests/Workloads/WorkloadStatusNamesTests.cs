@@ -22,6 +22,16 @@ public sealed class WorkloadStatusNamesTests
         Assert.Equal(status, parsed);
     }
 
+    [Fact]
+    public void TryParse_EveryStatusTheEnumHas_RoundTrips()
+    {
+        foreach (var status in Enum.GetValues<WorkloadStatus>())
+        {
+            Assert.True(WorkloadStatusNames.TryParse(status.ToWire(), out var parsed), status.ToString());
+            Assert.Equal(status, parsed);
+        }
+    }
+
     [Theory]
     [InlineData("AuthRetrying")]
     [InlineData("auth-retrying")]
