@@ -61,15 +61,23 @@ internal static class ProxyAnswers
         writer.WriteEndObject();
     }
 
-    /// <summary>The JSON-RPC <c>id</c> of a small POST body, when it has one.</summary>
+    /// <summary>The largest request body read for its JSON-RPC <c>id</c>.</summary>
+    private const int MaxIdBody = 64 * 1024;
+
+    /// <summary>
+    /// The JSON-RPC <c>id</c> of a small POST body, when it has one: of a known length up to <see cref="MaxIdBody"/>, or
+    /// sent in chunks and ending within it (a larger one is left unread and answered with a null id).
+    /// </summary>
     private static async Task<JsonElement> RequestIdAsync(HttpContext context)
     {
         var request = context.Request;
-        if (!HttpMethods.IsPost(request.Method) || request.ContentLength is not (> 0 and <= 64 * 1024))
+        if (!HttpMethods.IsPost(request.Method) || request.ContentLength is 0 or > MaxIdBody
+            || (request.ContentLength is null && request.Headers.TransferEncoding.Count == 0))
         {
             return default;
         }
 
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(MaxIdBody + 1);
         try
         {
             if (request.Body.CanSeek)
@@ -77,12 +85,29 @@ internal static class ProxyAnswers
                 request.Body.Position = 0;
             }
 
-            using var json = await JsonDocument.ParseAsync(request.Body, cancellationToken: context.RequestAborted);
+            var length = 0;
+            int read;
+            while (length <= MaxIdBody && (read = await request.Body.ReadAsync(buffer.AsMemory(length, MaxIdBody + 1 - length), context.RequestAborted)) > 0)
+            {
+                length += read;
+            }
+
+            if (length is 0 or > MaxIdBody)
+            {
+                return default;
+            }
+
+            using var json = JsonDocument.Parse(buffer.AsMemory(0, length));
             return json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("id", out var id) ? id.Clone() : default;
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or IOException or BadHttpRequestException or InvalidOperationException)
         {
+            // Not JSON, or a body already read by the forwarder or cut short: the answer carries a null id.
             return default;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 }

@@ -206,6 +206,35 @@ public sealed class LocalEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Post_RetryingWithAChunkedBody_503EchoesTheIdAsForAKnownLength()
+    {
+        _tokens.Answer = new TokenAnswer(TokenAnswerKind.Retrying, null, 7, "token endpoint answered http 503");
+        using var request = new HttpRequestMessage(HttpMethod.Post, Local("mcp")) { Content = Json("""{"jsonrpc":"2.0","id":77,"method":"tools/call"}""") };
+        request.Headers.TransferEncodingChunked = true;
+
+        using var response = await _client.SendAsync(request, Ct);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        var body = await response.Content.ReadAsStringAsync(Ct);
+        Assert.Contains("\"id\":77", body, StringComparison.Ordinal);
+        Assert.Contains("\"code\":-32001", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Post_RetryingWithAChunkedBodyLargerThanItReads_503WithANullId()
+    {
+        _tokens.Answer = new TokenAnswer(TokenAnswerKind.Retrying, null, 7, "token endpoint answered http 503");
+        var padding = new string(' ', 70 * 1024);
+        using var request = new HttpRequestMessage(HttpMethod.Post, Local("mcp")) { Content = Json("{\"jsonrpc\":\"2.0\",\"id\":78," + padding + "\"method\":\"ping\"}") };
+        request.Headers.TransferEncodingChunked = true;
+
+        using var response = await _client.SendAsync(request, Ct);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Contains("\"id\":null", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Post_Unauthenticated_503NamingTheFixAndNotA401()
     {
         _tokens.Answer = new TokenAnswer(TokenAnswerKind.Unauthenticated, null, 0, "w needs a new sign-in (invalid_grant): run 'tether reauth w'");
