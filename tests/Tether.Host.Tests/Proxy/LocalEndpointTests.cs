@@ -71,6 +71,22 @@ public sealed class LocalEndpointTests : IAsyncLifetime
         Assert.Equal(_upstream.BaseUrl.Authority, seen.Host.ToString());
     }
 
+    [Fact]
+    public async Task Post_CookiesABrowserHoldsFor127001_NotSentToTheRemoteServer()
+    {
+        // Browsers send cookies by host, not port: the dashboard's session cookie comes along to every endpoint.
+        _tokens.Answer = TokenAnswer.FromToken("at-good");
+        using var request = new HttpRequestMessage(HttpMethod.Post, Local("mcp")) { Content = Json("""{"jsonrpc":"2.0","id":1,"method":"ping"}""") };
+        request.Headers.Add("Cookie", "tether_dashboard=session-secret; other=1");
+
+        using var response = await _client.SendAsync(request, Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var seen = _upstream.Seen.Last();
+        Assert.False(seen.ContainsKey("Cookie"), seen["Cookie"].ToString());
+        Assert.Equal("Bearer at-good", seen.Authorization.ToString());
+    }
+
     [Theory]
     [InlineData(202)]
     [InlineData(404)]
