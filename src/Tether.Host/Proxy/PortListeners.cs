@@ -14,7 +14,13 @@ namespace Tether.Proxy;
 /// </summary>
 internal sealed class PortListeners(ILoggerFactory loggerFactory) : IConnectionListenerFactory, IConnectionListenerFactorySelector, IConnectionListener
 {
-    private readonly SocketTransportFactory _sockets = new(Options.Create(new SocketTransportOptions()), loggerFactory);
+    /// <summary>
+    /// Socket reads and writes scheduled on the thread pool itself (<c>IOQueueCount = 0</c>) rather than through Kestrel's
+    /// own I/O queues, one hand-over less per read. Measured side by side with the queues (<c>compare</c>, two runs, load
+    /// average 2–8): 1.02–1.15 of their throughput at 32 callers in all 8 rows, CPU per request 43–55 µs against 45–55;
+    /// 0.82–1.07 at 1 caller, within the spread.
+    /// </summary>
+    private readonly SocketTransportFactory _sockets = new(Options.Create(new SocketTransportOptions { IOQueueCount = 0 }), loggerFactory);
     private readonly Channel<ConnectionContext> _accepted = Channel.CreateUnbounded<ConnectionContext>(new UnboundedChannelOptions { SingleWriter = false });
 
     public EndPoint EndPoint { get; } = new PortListenersEndPoint();
