@@ -64,6 +64,9 @@ internal static class ProxyAnswers
     /// <summary>The largest request body read for its JSON-RPC <c>id</c>.</summary>
     private const int MaxIdBody = 64 * 1024;
 
+    /// <summary>How long a body still arriving is waited for before answering without its id.</summary>
+    private static readonly TimeSpan IdReadTimeout = TimeSpan.FromSeconds(5);
+
     /// <summary>
     /// The JSON-RPC <c>id</c> of a small POST body, when it has one: of a known length up to <see cref="MaxIdBody"/>, or
     /// sent in chunks and ending within it (a larger one is left unread and answered with a null id).
@@ -78,6 +81,8 @@ internal static class ProxyAnswers
         }
 
         var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(MaxIdBody + 1);
+        using var reading = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        reading.CancelAfter(IdReadTimeout);
         try
         {
             if (request.Body.CanSeek)
@@ -87,7 +92,7 @@ internal static class ProxyAnswers
 
             var length = 0;
             int read;
-            while (length <= MaxIdBody && (read = await request.Body.ReadAsync(buffer.AsMemory(length, MaxIdBody + 1 - length), context.RequestAborted)) > 0)
+            while (length <= MaxIdBody && (read = await request.Body.ReadAsync(buffer.AsMemory(length, MaxIdBody + 1 - length), reading.Token)) > 0)
             {
                 length += read;
             }
@@ -100,9 +105,11 @@ internal static class ProxyAnswers
             using var json = JsonDocument.Parse(buffer.AsMemory(0, length));
             return json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("id", out var id) ? id.Clone() : default;
         }
-        catch (Exception ex) when (ex is JsonException or IOException or BadHttpRequestException or InvalidOperationException)
+        catch (Exception ex) when (ex is JsonException or IOException or BadHttpRequestException or InvalidOperationException
+            || (ex is OperationCanceledException && !context.RequestAborted.IsCancellationRequested))
         {
-            // Not JSON, or a body already read by the forwarder or cut short: the answer carries a null id.
+            // Not JSON, a body already read by the forwarder or cut short, or one still not sent after the wait: the
+            // answer carries a null id.
             return default;
         }
         finally

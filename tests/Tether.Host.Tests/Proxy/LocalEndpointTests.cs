@@ -251,6 +251,32 @@ public sealed class LocalEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Post_RetryingWithAChunkedBodyThatStalls_503WithANullIdAfterABoundedWait()
+    {
+        _tokens.Answer = new TokenAnswer(TokenAnswerKind.Retrying, null, 7, "token endpoint answered http 503");
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        await socket.ConnectAsync(IPAddress.Loopback, _endpoint.Port, Ct);
+        await using var stream = new System.Net.Sockets.NetworkStream(socket);
+        // Headers and a first chunk, then nothing: the body never ends while the connection stays open.
+        var partial = """{"jsonrpc":"2.0","id":79,""";
+        var head = $"POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:{_endpoint.Port}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n{partial.Length:x}\r\n{partial}\r\n";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(head), Ct);
+
+        using var reader = new StreamReader(stream, Encoding.ASCII);
+        var statusLine = await reader.ReadLineAsync(Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(60), Ct);
+        Assert.Equal("HTTP/1.1 503 Service Unavailable", statusLine);
+        string? body;
+        do
+        {
+            body = await reader.ReadLineAsync(Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(60), Ct);
+        }
+        while (body is not null && !body.Contains("-32001", StringComparison.Ordinal));
+
+        Assert.NotNull(body);
+        Assert.Contains("\"id\":null", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Post_Unauthenticated_503NamingTheFixAndNotA401()
     {
         _tokens.Answer = new TokenAnswer(TokenAnswerKind.Unauthenticated, null, 0, "w needs a new sign-in (invalid_grant): run 'tether reauth w'");
