@@ -72,6 +72,30 @@ public sealed class LocalEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Post_EveryMcpHeaderTheSpecNames_ReachesTheRemoteUnchanged()
+    {
+        _tokens.Answer = TokenAnswer.FromToken("at-good");
+        using var request = new HttpRequestMessage(HttpMethod.Post, Local("mcp")) { Content = Json("""{"jsonrpc":"2.0","id":2,"method":"tools/call"}""") };
+        request.Headers.Add("Mcp-Session-Id", "s-2");
+        request.Headers.Add("MCP-Protocol-Version", "2025-11-25");
+        request.Headers.Add("Mcp-Method", "tools/call");
+        request.Headers.Add("Mcp-Name", "echo");
+        request.Headers.Add("Last-Event-ID", "ev-41");
+        request.Headers.Accept.ParseAdd("application/json, text/event-stream");
+
+        using var response = await _client.SendAsync(request, Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var seen = _upstream.Seen.Last();
+        Assert.Equal("s-2", seen["Mcp-Session-Id"].ToString());
+        Assert.Equal("2025-11-25", seen["MCP-Protocol-Version"].ToString());
+        Assert.Equal("tools/call", seen["Mcp-Method"].ToString());
+        Assert.Equal("echo", seen["Mcp-Name"].ToString());
+        Assert.Equal("ev-41", seen["Last-Event-ID"].ToString());
+        Assert.Equal("application/json, text/event-stream", seen.Accept.ToString());
+    }
+
+    [Fact]
     public async Task Post_CookiesABrowserHoldsFor127001_NotSentToTheRemoteServer()
     {
         // Browsers send cookies by host, not port: the dashboard's session cookie comes along to every endpoint.
