@@ -22,10 +22,24 @@ internal sealed class ChildServer : IDisposable
     public int ProcessId => _process.Id;
 
     /// <summary>Starts this driver again with <paramref name="args"/> and waits for the URL it prints.</summary>
-    public static async Task<ChildServer> StartAsync(CancellationToken cancellationToken, params string[] args)
+    public static Task<ChildServer> StartAsync(CancellationToken cancellationToken, params string[] args) =>
+        StartAsync("dotnet", [typeof(ChildServer).Assembly.Location, .. args], cancellationToken);
+
+    /// <summary>
+    /// The MCP server on the MCP TypeScript SDK (<c>bench/node-client/server.mjs</c>, after
+    /// <c>bench/node-client/install.sh</c>), requiring <paramref name="bearer"/>.
+    /// </summary>
+    public static Task<ChildServer> StartNodeAsync(string bearer, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
-        start.ArgumentList.Add(typeof(ChildServer).Assembly.Location);
+        var folder = Path.Combine(ChildProcess.RepositoryRoot(), "bench", "node-client");
+        return Directory.Exists(Path.Combine(folder, "node_modules", "@modelcontextprotocol", "sdk"))
+            ? StartAsync("node", ["--no-warnings", Path.Combine(folder, "server.mjs"), bearer], cancellationToken)
+            : throw new InvalidOperationException("the Node MCP server needs bench/node-client/install.sh first");
+    }
+
+    private static async Task<ChildServer> StartAsync(string program, string[] args, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);

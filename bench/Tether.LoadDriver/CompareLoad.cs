@@ -12,9 +12,11 @@ namespace Tether.LoadDriver;
 /// </summary>
 internal static class CompareLoad
 {
-    public static async Task<int> RunAsync(int seconds, int rounds, int warmup, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(int seconds, int rounds, int warmup, bool nodeServer, CancellationToken cancellationToken)
     {
-        using var upstream = await ChildServer.StartAsync(cancellationToken, "upstream-child");
+        using var upstream = nodeServer
+            ? await ChildServer.StartNodeAsync(BenchUpstream.Token, cancellationToken)
+            : await ChildServer.StartAsync(cancellationToken, "upstream-child");
         await using var tether = await TetherHostChild.StartAsync(upstream.Url, BenchUpstream.Token, cancellationToken);
         var settings = ChildProcess.Variant();
         await using var tetherB = settings is null ? null : await TetherHostChild.StartAsync(upstream.Url, BenchUpstream.Token, cancellationToken, settings);
@@ -25,6 +27,7 @@ internal static class CompareLoad
             Figures.Line($"tether-b: a second host with {string.Join(' ', settings.Select(e => e.Key + "=" + e.Value))}, in the same rotation");
         }
 
+        Figures.Line($"server: {(nodeServer ? "an MCP server on the MCP TypeScript SDK (bench/node-client/server.mjs, Node " + NodeVersion() + ")" : "the driver's own minimal MCP server (.NET)")}");
         Figures.Line($"== direct vs nginx (bearer injected) vs Tether: {Environment.ProcessorCount} cores, load average {LoadAverage()}; server, nginx and Tether's host (tether run --bearer-token) each in its own process; {rounds} rounds of {seconds} s after {warmup} s warm-up each");
         var summary = new List<FormattableString>();
 
@@ -70,6 +73,14 @@ internal static class CompareLoad
 
         Figures.Line($"{(ok ? "every call answered 200 with its echo" : "SOME CALLS FAILED")}");
         return ok ? 0 : 1;
+    }
+
+    private static string NodeVersion()
+    {
+        using var node = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("node", "--version") { RedirectStandardOutput = true, UseShellExecute = false })!;
+        var version = node.StandardOutput.ReadToEnd().Trim();
+        node.WaitForExit();
+        return version;
     }
 
     /// <summary>The 1, 5 and 15 minute load averages (Linux), for the record beside every figure.</summary>

@@ -7,7 +7,7 @@ namespace Tether.LoadDriver;
 internal static class LoadCommands
 {
     private const string Usage =
-        "usage: Tether.LoadDriver compare [--seconds 5] [--rounds 3] [--warmup 3]   (needs bench/scripts/install-nginx.sh)\n" +
+        "usage: Tether.LoadDriver compare [--seconds 5] [--rounds 3] [--warmup 3] [--server dotnet|node]   (needs bench/scripts/install-nginx.sh)\n" +
         "       Tether.LoadDriver proxy [--concurrency 32] [--seconds 10] [--warmup 8]\n" +
         "       Tether.LoadDriver warm [--runs 3]\n" +
         "       Tether.LoadDriver sse [--megabytes 100]\n" +
@@ -26,7 +26,15 @@ internal static class LoadCommands
                 return await GeneratorChild.RunAsync();
         }
 
-        if (args.Length == 0 || !TryOptions(args.AsSpan(1), out var options))
+        // compare's server: the driver's own minimal one, or an MCP server on the MCP TypeScript SDK (bench/node-client).
+        var server = "dotnet";
+        if (args is ["compare", .., "--server", var named])
+        {
+            server = named;
+            args = args[..^2];
+        }
+
+        if (args.Length == 0 || server is not ("dotnet" or "node") || !TryOptions(args.AsSpan(1), out var options))
         {
             await Console.Error.WriteLineAsync(Usage);
             return 2;
@@ -46,7 +54,7 @@ internal static class LoadCommands
         using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, stop);
         try
         {
-            return await RunCommandAsync(args[0], Get, timeout.Token);
+            return await RunCommandAsync(args[0], Get, server, timeout.Token);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
@@ -55,10 +63,10 @@ internal static class LoadCommands
         }
     }
 
-    private static async Task<int> RunCommandAsync(string command, Func<string, int, int> get, CancellationToken timeout) =>
+    private static async Task<int> RunCommandAsync(string command, Func<string, int, int> get, string server, CancellationToken timeout) =>
         command switch
         {
-            "compare" => await CompareLoad.RunAsync(get("seconds", 5), get("rounds", 3), get("warmup", 3), timeout),
+            "compare" => await CompareLoad.RunAsync(get("seconds", 5), get("rounds", 3), get("warmup", 3), server == "node", timeout),
             "proxy" => await ProxyLoad.RunAsync(get("concurrency", 32), get("seconds", 10), get("warmup", 8), timeout),
             "warm" => await WarmStart.RunAsync(get("runs", 3), timeout),
             "sse" => await SseLoad.RunAsync(get("megabytes", 100), timeout),

@@ -15,7 +15,10 @@ internal sealed class McpTarget(string name, Uri url, string? bearer, string too
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
-        using var response = await SendAsync("""{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"tether-load","version":"1"}}}""", cancellationToken);
+        // The client's name carries the tool: a server on the MCP TypeScript SDK picks JSON or an event stream per session.
+        using var response = await SendAsync(
+            """{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"tether-load-"""
+            + tool + "\",\"version\":\"1\"}}}", cancellationToken);
         response.EnsureSuccessStatusCode();
         _session = response.Headers.TryGetValues("Mcp-Session-Id", out var ids) ? ids.Single() : null;
         await response.Content.ReadAsStringAsync(cancellationToken);
@@ -43,7 +46,9 @@ internal sealed class McpTarget(string name, Uri url, string? bearer, string too
         for (var i = 0; clock.Elapsed < duration; i++)
         {
             var text = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"hello-{worker}-{i}");
-            var body = "{\"jsonrpc\":\"2.0\",\"id\":" + (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)
+            // Ids unique in the session: the callers share it, and a server matches answers to requests by id.
+            var id = ((long)worker << 32) + i + 1;
+            var body = "{\"jsonrpc\":\"2.0\",\"id\":" + id.ToString(System.Globalization.CultureInfo.InvariantCulture)
                 + ",\"method\":\"tools/call\",\"params\":{\"name\":\"" + tool + "\",\"arguments\":{\"message\":\"" + text + "\"}}}";
             var start = Stopwatch.GetTimestamp();
             using var response = await SendAsync(body, cancellationToken);

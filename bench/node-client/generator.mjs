@@ -15,7 +15,8 @@ const sessions = new Map();
 async function connect(session) {
   const headers = session.bearer ? { Authorization: `Bearer ${session.bearer}` } : {};
   const transport = new StreamableHTTPClientTransport(new URL(session.url), { requestInit: { headers } });
-  const client = new Client({ name: 'tether-load-node', version: '1' });
+  // The name carries the tool: a server on this SDK picks JSON or an event stream per session.
+  const client = new Client({ name: `tether-load-node-${session.tool}`, version: '1' });
   await client.connect(transport);
   return client;
 }
