@@ -35,9 +35,10 @@ internal sealed class LocalEndpointServer : IAsyncDisposable
     public IHttpForwarder Forwarder { get; }
 
     /// <summary>
-    /// The client every endpoint forwards with: pooled keep-alive connections per remote origin, shared by all.
+    /// The client every endpoint forwards with: pooled keep-alive connections per remote origin, shared by all; a body of
+    /// announced length leaves in the same write as its headers (<see cref="BodyWithHeaders"/>).
     /// </summary>
-    public HttpMessageInvoker Upstream { get; } = new(new SocketsHttpHandler
+    public HttpMessageInvoker Upstream { get; } = new(new BodyWithHeaders(new SocketsHttpHandler
     {
         // A bearer must never follow a redirect to another host; cookies belong to the client.
         AllowAutoRedirect = false,
@@ -47,7 +48,7 @@ internal sealed class LocalEndpointServer : IAsyncDisposable
         PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2),
         ConnectTimeout = TimeSpan.FromSeconds(15),
         EnableMultipleHttp2Connections = true,
-    });
+    }));
 
     /// <summary>The process's server, started on first use and kept for the process's life.</summary>
     public static async Task<LocalEndpointServer> SharedAsync(CancellationToken cancellationToken)
