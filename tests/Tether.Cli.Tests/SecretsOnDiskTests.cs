@@ -36,8 +36,12 @@ public sealed class SecretsOnDiskTests : CliOnSandbox
         Assert.True(AnyFileHolds(Sandbox.McpUrl.AbsoluteUri), "the scan reads what the store wrote");
         AssertInNoFile(secrets, "while running");
 
+        // The scan waits for the host's process to end, not only for host.json to go: the store closes after that, and
+        // its last connection folds the WAL into the database and deletes it, which a scan must not race.
+        using var host = HostProcess();
         Assert.Equal(0, (await Cli.RunAsync(["serve", "--stop"], cancellationToken: Ct)).ExitCode);
-        await Eventually.TrueAsync(() => Task.FromResult(!File.Exists(Path.Combine(Cli.Home, "host.json"))), "the host stopped", Bound);
+        await host.WaitForExitAsync(Ct).WaitAsync(Bound, Ct);
+        Assert.False(File.Exists(Path.Combine(Cli.Home, "host.json")), "the host removed host.json");
         AssertInNoFile(Sandbox.SignInSecrets.Concat(Sandbox.AcceptedBearerTokens), "after the host stopped");
     }
 
@@ -73,10 +77,15 @@ public sealed class SecretsOnDiskTests : CliOnSandbox
         return json.RootElement.EnumerateArray().Single(w => w.GetProperty("name").GetString() == name).GetProperty("status").GetString();
     }
 
+    private Process HostProcess()
+    {
+        using var json = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(Cli.Home, "host.json")));
+        return Process.GetProcessById(json.RootElement.GetProperty("pid").GetInt32());
+    }
+
     private async Task KillHostAsync()
     {
-        using var json = JsonDocument.Parse(await File.ReadAllBytesAsync(Path.Combine(Cli.Home, "host.json"), Ct));
-        using var host = Process.GetProcessById(json.RootElement.GetProperty("pid").GetInt32());
+        using var host = HostProcess();
         host.Kill();
         await host.WaitForExitAsync(Ct).WaitAsync(Bound, Ct);
     }
