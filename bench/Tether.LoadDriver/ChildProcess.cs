@@ -53,6 +53,13 @@ internal static class ChildProcess
         throw new InvalidOperationException("the repository root (Tether.slnx) was not found above " + AppContext.BaseDirectory);
     }
 
+    /// <summary><c>bench/node-client</c> once its packages are installed (<c>bench/node-client/install.sh</c>), else <see langword="null"/>.</summary>
+    public static string? NodeClient()
+    {
+        var folder = Path.Combine(RepositoryRoot(), "bench", "node-client");
+        return Directory.Exists(Path.Combine(folder, "node_modules", "@modelcontextprotocol", "sdk")) ? folder : null;
+    }
+
     /// <summary>The executable <c>TETHER_BENCH_CLI</c> names, or <see langword="null"/> for the build output.</summary>
     public static string? Installed => Environment.GetEnvironmentVariable("TETHER_BENCH_CLI") is { Length: > 0 } path ? path : null;
 

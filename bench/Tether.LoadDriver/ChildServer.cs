@@ -29,13 +29,10 @@ internal sealed class ChildServer : IDisposable
     /// The MCP server on the MCP TypeScript SDK (<c>bench/node-client/server.mjs</c>, after
     /// <c>bench/node-client/install.sh</c>), requiring <paramref name="bearer"/>.
     /// </summary>
-    public static Task<ChildServer> StartNodeAsync(string bearer, CancellationToken cancellationToken)
-    {
-        var folder = Path.Combine(ChildProcess.RepositoryRoot(), "bench", "node-client");
-        return Directory.Exists(Path.Combine(folder, "node_modules", "@modelcontextprotocol", "sdk"))
+    public static Task<ChildServer> StartNodeAsync(string bearer, CancellationToken cancellationToken) =>
+        ChildProcess.NodeClient() is { } folder
             ? StartAsync("node", ["--no-warnings", Path.Combine(folder, "server.mjs"), bearer], cancellationToken)
             : throw new InvalidOperationException("the Node MCP server needs bench/node-client/install.sh first");
-    }
 
     private static async Task<ChildServer> StartAsync(string program, string[] args, CancellationToken cancellationToken)
     {

@@ -21,13 +21,8 @@ internal sealed class GeneratorChild : IDisposable
     /// The same protocol answered by a Node MCP client (the MCP TypeScript SDK, <c>bench/node-client</c>), or
     /// <see langword="null"/> when <c>bench/node-client/install.sh</c> has not been run.
     /// </summary>
-    public static GeneratorChild? StartNode()
-    {
-        var folder = Path.Combine(ChildProcess.RepositoryRoot(), "bench", "node-client");
-        return Directory.Exists(Path.Combine(folder, "node_modules", "@modelcontextprotocol", "sdk"))
-            ? Start("node", "--no-warnings", Path.Combine(folder, "generator.mjs"))
-            : null;
-    }
+    public static GeneratorChild? StartNode() =>
+        ChildProcess.NodeClient() is { } folder ? Start("node", "--no-warnings", Path.Combine(folder, "generator.mjs")) : null;
 
     private static GeneratorChild Start(string program, params string[] args)
     {

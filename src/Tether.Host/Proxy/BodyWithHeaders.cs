@@ -16,7 +16,7 @@ internal sealed class BodyWithHeaders(HttpMessageHandler inner) : DelegatingHand
 {
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        if (request.Content is { Headers.ContentLength: > 0 } content && request.Content is not Wrapped)
+        if (request.Content is { Headers.ContentLength: > 0 } content)
         {
             request.Content = new Wrapped(content);
         }
