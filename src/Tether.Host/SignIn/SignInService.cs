@@ -24,6 +24,7 @@ namespace Tether.SignIn;
 public sealed class SignInService(HttpClient http, TetherStore store, TimeProvider time, TimeSpan? answerWait = null)
 {
     private readonly TimeSpan _answerWait = answerWait ?? HostSettings.DefaultServerAnswerWait;
+    private readonly SemaphoreSlim _callbackGate = new(1, 1);
     private readonly MetadataFetcher _fetcher = new(http, time, answerWait ?? HostSettings.DefaultServerAnswerWait);
 
     /// <summary>
@@ -80,12 +81,11 @@ public sealed class SignInService(HttpClient http, TetherStore store, TimeProvid
             server = await AuthorizationServerMetadata.DiscoverAsync(_fetcher, issuer, cancellationToken);
         }
 
-        var (client, port) = await ClientAsync(request, server, cancellationToken);
-
         var state = Base64Url(RandomNumberGenerator.GetBytes(24));
         var verifier = Base64Url(RandomNumberGenerator.GetBytes(32));
         var challengeValue = Base64Url(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
-        await using var callback = await LoopbackCallback.StartAsync(port, state, cancellationToken);
+        var (client, listening) = await ClientAndCallbackAsync(request, server, state, cancellationToken);
+        await using var callback = listening;
         var scope = Scope(request, challenge, scopesSupported, server);
         var query = new Dictionary<string, string?>
         {
@@ -187,6 +187,27 @@ public sealed class SignInService(HttpClient http, TetherStore store, TimeProvid
         }
 
         throw new SignInException($"{request.McpUrl} asks for sign-in but publishes no protected resource metadata; pass --issuer");
+    }
+
+    /// <summary>
+    /// The client and its callback listener, chosen and bound under one gate for the host: a cached client's callback
+    /// port is checked free and then listened on, and a second sign-in to the same server at the same moment must not
+    /// pass the same check before the first listens (it registers a client with a port of its own instead). Only this
+    /// step waits on the gate, not the user's time in the browser.
+    /// </summary>
+    private async Task<(ClientChoice Client, LoopbackCallback Callback)> ClientAndCallbackAsync(
+        SignInRequest request, AuthorizationServerMetadata server, string state, CancellationToken cancellationToken)
+    {
+        await _callbackGate.WaitAsync(cancellationToken);
+        try
+        {
+            var (client, port) = await ClientAsync(request, server, cancellationToken);
+            return (client, await LoopbackCallback.StartAsync(port, state, cancellationToken));
+        }
+        finally
+        {
+            _callbackGate.Release();
+        }
     }
 
     private async Task<(ClientChoice Client, int Port)> ClientAsync(SignInRequest request, AuthorizationServerMetadata server, CancellationToken cancellationToken)

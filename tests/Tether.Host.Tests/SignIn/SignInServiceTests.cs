@@ -79,6 +79,24 @@ public sealed class SignInServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SignInAsync_FourAtOnceWithACachedRegistration_EachGetsACallbackPortAndSignsIn()
+    {
+        // As 'tether run' for several workloads of one server at once: the cached client's callback port is free when
+        // each looks, but only one can listen on it; the others register clients of their own instead of failing.
+        var service = Service; // one per host, as the host has
+        var challenge = await service.DetectAsync(_sandbox.McpUrl, Ct);
+        await service.SignInAsync(new SignInRequest { McpUrl = _sandbox.McpUrl }, challenge, url => _ = _sandbox.CompleteSignInAsync(url, Ct), Ct);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => Task.Run(() =>
+            service.SignInAsync(new SignInRequest { McpUrl = _sandbox.McpUrl }, challenge, url => _ = _sandbox.CompleteSignInAsync(url, Ct), Ct), Ct)));
+
+        foreach (var result in results)
+        {
+            Assert.Equal(HttpStatusCode.OK, await InitializeAsync(result.Tokens.AccessToken));
+        }
+    }
+
+    [Fact]
     public async Task SignInAsync_ResourceTurnedOff_NoneKeptForRefresh()
     {
         var challenge = await Service.DetectAsync(_sandbox.McpUrl, Ct);
