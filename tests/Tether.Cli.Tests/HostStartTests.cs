@@ -86,8 +86,14 @@ public sealed class HostStartTests : IAsyncLifetime
         var list = await cli.RunAsync(["list"], cancellationToken: Ct);
         Assert.True(list.ExitCode == 0, list.Stderr);
         Assert.NotEqual(stale, await File.ReadAllTextAsync(hostFile, Ct));
-        Assert.Equal(0, (await cli.RunAsync(["serve", "--stop"], cancellationToken: Ct)).ExitCode);
-        await Eventually.TrueAsync(() => Task.FromResult(!File.Exists(hostFile)), "the host removed host.json", TimeSpan.FromMinutes(1));
+        using var started = HostProcess(hostFile);
+
+        // 'serve --stop' returns once the host has ended, so a host can be started at once.
+        var stop = await cli.RunAsync(["serve", "--stop"], cancellationToken: Ct);
+        Assert.True(stop.ExitCode == 0, stop.Stderr);
+        Assert.Contains("The Tether host stopped.", stop.Stdout, StringComparison.Ordinal);
+        Assert.True(started.HasExited, "the host's process has ended");
+        Assert.False(File.Exists(hostFile), "the host removed host.json");
 
         await File.WriteAllTextAsync(hostFile, stale, Ct);
         var listening = false;
@@ -102,6 +108,12 @@ public sealed class HostStartTests : IAsyncLifetime
 
         Assert.True(serve.ExitCode == 0, serve.Stderr);
         Assert.True(listening, serve.Stdout);
+    }
+
+    private static System.Diagnostics.Process HostProcess(string hostFile)
+    {
+        using var json = JsonDocument.Parse(File.ReadAllBytes(hostFile));
+        return System.Diagnostics.Process.GetProcessById(json.RootElement.GetProperty("pid").GetInt32());
     }
 
     [Fact]

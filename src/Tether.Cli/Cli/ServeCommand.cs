@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Diagnostics;
 using Tether.Configuration;
 using Tether.Hosting;
 
@@ -24,9 +25,18 @@ internal static class ServeCommand
         {
             if (parse.GetValue(stop))
             {
+                var running = HostInfoFile.TryRead(TetherPaths.FromEnvironment());
                 using var client = await HostClient.ConnectAsync(startIfNeeded: false, ct);
-                var stopping = client is not null && await client.ShutdownAsync(ct);
-                Console.Out.WriteLine(stopping ? "The Tether host is stopping." : "No Tether host is running.");
+                if (client is null || !await client.ShutdownAsync(ct))
+                {
+                    Console.Out.WriteLine("No Tether host is running.");
+                    return ExitCodes.Ok;
+                }
+
+                // The command returns once the host has ended: its store closed and the home free for the next host.
+                Console.Out.WriteLine(await EndedAsync(running?.Pid, ct)
+                    ? "The Tether host stopped."
+                    : $"The Tether host is stopping (still running after {StopWait.TotalSeconds:0} s).");
                 return ExitCodes.Ok;
             }
 
@@ -46,6 +56,40 @@ internal static class ServeCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    private static readonly TimeSpan StopWait = TimeSpan.FromSeconds(30);
+
+    /// <summary>Waits up to <see cref="StopWait"/> for the host's process to end; <see langword="true"/> once it has.</summary>
+    private static async Task<bool> EndedAsync(int? pid, CancellationToken cancellationToken)
+    {
+        if (pid is null)
+        {
+            return true;
+        }
+
+        Process host;
+        try
+        {
+            host = Process.GetProcessById(pid.Value);
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+        {
+            return true;
+        }
+
+        using (host)
+        {
+            try
+            {
+                await host.WaitForExitAsync(cancellationToken).WaitAsync(StopWait, cancellationToken);
+                return true;
+            }
+            catch (TimeoutException)
+            {
+                return false;
+            }
+        }
     }
 
     /// <summary>The host started by a CLI command: its start-up outcome goes to that command as one line on stdout.</summary>
