@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Tether.Tests.Fixtures;
 
 namespace Tether.Tests;
@@ -23,8 +22,7 @@ public sealed class HostRuntimeSettingsTests
         var list = await cli.RunAsync(["list"], cancellationToken: Ct);
 
         Assert.True(list.ExitCode == 0, list.Stderr);
-        using var info = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(cli.Home, "host.json"), Ct));
-        var pid = info.RootElement.GetProperty("pid").GetInt32();
+        var pid = cli.HostPid();
         var environment = (await File.ReadAllTextAsync($"/proc/{pid}/environ", Ct)).Split('\0');
         Assert.Contains("TETHER_HOME=" + cli.Home, environment);
         Assert.Contains("DOTNET_GCgen0size=" + expected, environment);

@@ -86,7 +86,7 @@ public sealed class HostStartTests : IAsyncLifetime
         var list = await cli.RunAsync(["list"], cancellationToken: Ct);
         Assert.True(list.ExitCode == 0, list.Stderr);
         Assert.NotEqual(stale, await File.ReadAllTextAsync(hostFile, Ct));
-        using var started = HostProcess(hostFile);
+        using var started = cli.HostProcess();
 
         // 'serve --stop' returns once the host has ended, so a host can be started at once.
         var stop = await cli.RunAsync(["serve", "--stop"], cancellationToken: Ct);
@@ -108,12 +108,6 @@ public sealed class HostStartTests : IAsyncLifetime
 
         Assert.True(serve.ExitCode == 0, serve.Stderr);
         Assert.True(listening, serve.Stdout);
-    }
-
-    private static System.Diagnostics.Process HostProcess(string hostFile)
-    {
-        using var json = JsonDocument.Parse(File.ReadAllBytes(hostFile));
-        return System.Diagnostics.Process.GetProcessById(json.RootElement.GetProperty("pid").GetInt32());
     }
 
     [Fact]

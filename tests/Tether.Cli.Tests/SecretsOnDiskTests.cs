@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using Tether.Sandbox;
@@ -38,7 +37,7 @@ public sealed class SecretsOnDiskTests : CliOnSandbox
 
         // The scan waits for the host's process to end, not only for host.json to go: the store closes after that, and
         // its last connection folds the WAL into the database and deletes it, which a scan must not race.
-        using var host = HostProcess();
+        using var host = Cli.HostProcess();
         Assert.Equal(0, (await Cli.RunAsync(["serve", "--stop"], cancellationToken: Ct)).ExitCode);
         await host.WaitForExitAsync(Ct).WaitAsync(Bound, Ct);
         Assert.False(File.Exists(Path.Combine(Cli.Home, "host.json")), "the host removed host.json");
@@ -77,15 +76,9 @@ public sealed class SecretsOnDiskTests : CliOnSandbox
         return json.RootElement.EnumerateArray().Single(w => w.GetProperty("name").GetString() == name).GetProperty("status").GetString();
     }
 
-    private Process HostProcess()
-    {
-        using var json = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(Cli.Home, "host.json")));
-        return Process.GetProcessById(json.RootElement.GetProperty("pid").GetInt32());
-    }
-
     private async Task KillHostAsync()
     {
-        using var host = HostProcess();
+        using var host = Cli.HostProcess();
         host.Kill();
         await host.WaitForExitAsync(Ct).WaitAsync(Bound, Ct);
     }

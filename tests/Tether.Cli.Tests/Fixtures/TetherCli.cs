@@ -31,6 +31,16 @@ public sealed class TetherCli : IAsyncDisposable
     /// <summary>Extra environment for every command (token settings, BROWSER, …).</summary>
     public Dictionary<string, string> Environment { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The process id the running host wrote to <c>host.json</c> in <see cref="Home"/>.</summary>
+    public int HostPid()
+    {
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(Path.Combine(Home, "host.json")));
+        return json.RootElement.GetProperty("pid").GetInt32();
+    }
+
+    /// <summary>The running host's process (from <see cref="HostPid"/>).</summary>
+    public Process HostProcess() => Process.GetProcessById(HostPid());
+
     /// <summary>Runs <c>tether ARGS</c> to the end; <paramref name="onStderrLine"/> sees stderr lines as they come.</summary>
     /// <remarks><paramref name="onStarted"/> is handed the process id (to send it a signal, as Ctrl-C does).</remarks>
     public async Task<CliResult> RunAsync(IEnumerable<string> args, Func<string, Task>? onStderrLine = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default, bool stdoutLines = false, Action<int>? onStarted = null)
